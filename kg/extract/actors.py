@@ -1,0 +1,565 @@
+"""Actor mentions: people, countries, organizations and places.
+
+Four passes over one article, each claiming character spans so that later passes do
+not re-read them:
+
+1. the reference gazetteer: every alias of every known actor, longest match first;
+2. title patterns for people the reference does not know ("SSDP Chairman X"),
+   organization name patterns ("... Institute", "Ministry of ..."), and article-local
+   aliases (acronyms defined in parentheses, names from the metadata);
+3. surnames: "Lee" resolves to the full name used earlier in the article, or to the
+   office holder at the publication date when a title says which ("President Lee");
+4. demonyms ("Japanese"), kept as weak country mentions for roles and participants.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .. import resources
+from ..model import COUNTRY, ORGANIZATION, PERSON, PLACE, Mention, Sentence, Span
+from ..reference import ReferenceKB, family_name, name_variants, slug
+
+DEMONYM = "demonym"
+
+_TRANS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-", "‑": "-",
+                        "\u00a0": " "})
+
+
+def match_text(text: str) -> str:
+    """Punctuation folded for matching; same length as `text`."""
+    return text.translate(_TRANS)
+
+
+def norm_key(text: str) -> str:
+    return re.sub(r"[\s\-'.’]+", "", text.lower())
+
+
+def alias_regex(alias: str) -> str:
+    out = []
+    for ch in alias:
+        if ch == "-":
+            out.append(r"[-\s]?")
+        elif ch == " ":
+            out.append(r"[\s-]+")
+        elif ch in "'’":
+            out.append(r"'?")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+def _compile_alternation(aliases) -> re.Pattern | None:
+    uniq = sorted(set(aliases), key=lambda a: (-len(a), a))
+    if not uniq:
+        return None
+    return re.compile(r"(?<![\w])(?:" + "|".join(alias_regex(a) for a in uniq) + r")(?![\w])", re.I)
+
+
+@dataclass(frozen=True)
+class GazEntry:
+    kind: str
+    id: str
+    case_sensitive: bool
+    alias: str
+
+
+class Gazetteer:
+    """All reference aliases in one regex; matched text maps back through a folded key."""
+
+    def __init__(self, kb: ReferenceKB):
+        self.kb = kb
+        self.index: dict[str, list[GazEntry]] = {}
+        aliases = []
+        for e in kb.entities.values():
+            forms = {e.name, *e.aliases}
+            if e.kind == PERSON:
+                forms = set().union(*(name_variants(f, e.country) for f in forms))
+            for f in forms:
+                self._add(f, GazEntry(e.kind, e.id, False, f))
+                aliases.append(f)
+            for f in e.case_sensitive_aliases:
+                self._add(f, GazEntry(e.kind, e.id, True, f))
+                aliases.append(f)
+        self.regex = _compile_alternation(aliases)
+        demonyms = list(kb.demonyms)
+        self.demonym_regex = re.compile(
+            r"(?<![\w])(?:" + "|".join(alias_regex(d) for d in sorted(demonyms, key=lambda a: (-len(a), a)))
+            + r")(?![\w])") if demonyms else None
+        self.demonym_index = {norm_key(d): c for d, c in kb.demonyms.items()}
+
+    def _add(self, alias: str, entry: GazEntry) -> None:
+        lst = self.index.setdefault(norm_key(alias), [])
+        if all((x.id, x.case_sensitive) != (entry.id, entry.case_sensitive) for x in lst):
+            lst.append(entry)
+
+    def lookup(self, surface: str) -> list[GazEntry]:
+        out = []
+        for entry in self.index.get(norm_key(surface), []):
+            if entry.case_sensitive:
+                if re.sub(r"\s+", " ", surface) != entry.alias:
+                    continue
+            elif not (surface[:1].isupper() or surface[:1].isdigit()):
+                continue
+            out.append(entry)
+        return out
+
+
+@lru_cache(maxsize=4)
+def gazetteer(kb: ReferenceKB) -> Gazetteer:
+    return Gazetteer(kb)
+
+
+@dataclass(frozen=True)
+class PersonPatterns:
+    title_regex: re.Pattern
+    honorifics: frozenset[str]
+    not_name: frozenset[str]
+    roles_regex: re.Pattern
+    korean_surnames: frozenset[str]
+
+
+NAME_WORD = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?|[A-Z]{2,}(?=\s+[A-Z][a-z]))"
+NAME = rf"{NAME_WORD}(?:[ \t]+{NAME_WORD}){{1,2}}"
+
+
+@lru_cache(maxsize=4)
+def person_patterns(kb: ReferenceKB) -> PersonPatterns:
+    data = resources.load_yaml("patterns", "persons.yaml") or {}
+    titles = set(data.get("titles") or [])
+    for o in kb.offices.values():
+        titles.update(o.titles)
+    title_alt = "|".join(alias_regex(t) for t in sorted(titles, key=lambda t: (-len(t), t)))
+    title_regex = re.compile(
+        rf"(?<![\w])(?P<pre>(?i:(?:former|then|ex|outgoing|incoming|new|current|acting|late)[\s-]+))?"
+        rf"(?P<title>(?i:{title_alt}))\s+(?P<name>{NAME})(?![\w])")
+    roles = sorted(set(data.get("roles") or []), key=lambda t: (-len(t), t))
+    roles_regex = re.compile(r"(?i:\b(?:" + "|".join(re.escape(r) for r in roles) + r")\b)")
+    return PersonPatterns(
+        title_regex=title_regex,
+        honorifics=frozenset(data.get("honorifics") or []),
+        not_name=frozenset(data.get("not_name_words") or []),
+        roles_regex=roles_regex,
+        korean_surnames=frozenset(resources.load_lines("patterns", "korean_surnames.txt")),
+    )
+
+
+@dataclass(frozen=True)
+class OrgPatterns:
+    regex: re.Pattern
+    not_orgs: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def org_patterns() -> OrgPatterns:
+    data = resources.load_yaml("patterns", "organizations.yaml") or {}
+    heads = "|".join(alias_regex(h) for h in sorted(data.get("heads") or [], key=lambda t: (-len(t), t)))
+    of_heads = "|".join(re.escape(h) for h in sorted(data.get("of_heads") or [], key=lambda t: (-len(t), t)))
+    cap = r"[A-Z0-9][\w.'&-]*"
+    tail = rf"(?:\s+(?:(?:and|of|for|on|the|&)\s+)*{cap})*"
+    pat = (rf"(?<![\w-])(?:(?:{cap}\s+){{0,4}}(?:{of_heads})\s+(?:of|for|on)\s+(?:the\s+)?{cap}{tail}"
+           rf"|(?:{cap}[\s-]+){{1,5}}(?:{heads}))(?![\w])")
+    return OrgPatterns(regex=re.compile(pat), not_orgs=frozenset(x.lower() for x in data.get("not_organizations") or []))
+
+
+@dataclass
+class Claims:
+    """Character spans already taken by a mention."""
+
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+
+    def free(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start)
+        if i > 0 and self.ends[i - 1] > start:
+            return False
+        if i < len(self.starts) and self.starts[i] < end:
+            return False
+        return True
+
+    def take(self, start: int, end: int) -> None:
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+
+class ArticleText:
+    """One article's cleaned text, its sentences and a fast offset -> sentence map."""
+
+    def __init__(self, article_id: str, text: str, sentences: tuple[Sentence, ...], published: str | None):
+        self.article_id = article_id
+        self.text = text
+        self.mtext = match_text(text)
+        self.sentences = sentences
+        self._starts = [s.start for s in sentences]
+        self.published = published
+
+    def sentence_at(self, pos: int) -> Sentence | None:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i < 0:
+            return None
+        s = self.sentences[i]
+        return s if s.start <= pos < s.end else None
+
+    def span(self, start: int, end: int) -> Span | None:
+        s = self.sentence_at(start)
+        if s is None or end > s.end:
+            return None
+        return Span(self.article_id, s.index, start, end)
+
+
+def new_key(kind: str, name: str) -> str:
+    words = sorted(slug(name).split("-")) if kind == PERSON else [slug(name)]
+    return f"new:{kind}:{'-'.join(words)}"
+
+
+def ref_key(ref_id: str) -> str:
+    return f"ref:{ref_id}"
+
+
+def _tidy_name(name: str) -> str:
+    words = name.split()
+    return " ".join(w.capitalize() if w.isupper() and len(w) > 1 and len(words) > 1 else w for w in words)
+
+
+class ActorFinder:
+    def __init__(self, kb: ReferenceKB):
+        self.kb = kb
+        self.gaz = gazetteer(kb)
+        self.pp = person_patterns(kb)
+        self.op = org_patterns()
+
+    # -- helpers -----------------------------------------------------------------
+    def _country_left_of(self, at: ArticleText, pos: int, mentions: list[Mention]) -> str | None:
+        """A country named right before `pos` ("Japanese ...", "Japan's ...")."""
+        for m in reversed(mentions):
+            if m.span.end > pos:
+                continue
+            gap = at.mtext[m.span.end:pos]
+            if len(gap) > 4:
+                break
+            if m.kind in (COUNTRY, DEMONYM) and re.fullmatch(r"(?:'s)?\s*", gap):
+                return m.key if m.kind == COUNTRY else m.country
+            if m.kind == COUNTRY:
+                break
+        return None
+
+    def _is_name(self, name: str) -> bool:
+        words = name.split()
+        if len(words) < 2:
+            return False
+        return not any(w in self.pp.not_name or w.split("-")[0] in self.pp.not_name for w in words)
+
+    def family_of_new(self, name: str) -> str:
+        words = name.split()
+        first, last = words[0].capitalize(), words[-1].capitalize()
+        ks = self.pp.korean_surnames
+        if first in ks and last not in ks:
+            return words[0]
+        if last in ks and first not in ks:
+            return words[-1]
+        if first in ks and len(words) >= 2 and "-" in words[1]:
+            return words[0]
+        return words[-1]
+
+    # -- the passes ----------------------------------------------------------------
+    def find(self, at: ArticleText, *, authors=(), publisher: str | None = None) -> list[Mention]:
+        claims = Claims()
+        mentions: list[Mention] = []
+        text, mtext = at.text, at.mtext
+        local_aliases: dict[str, tuple[str, str, str]] = {}  # folded alias -> (kind, key, name)
+
+        def add(kind, key, start, end, name, *, country=None, role=None, via="alias"):
+            span = at.span(start, end)
+            if span is None or not claims.free(start, end):
+                return None
+            claims.take(start, end)
+            m = Mention(kind=kind, key=key, text=text[start:end], name=name, span=span,
+                        country=country, role=role, via=via)
+            mentions.append(m)
+            return m
+
+        # 1. reference gazetteer
+        gaz_hits = []
+        if self.gaz.regex is not None:
+            for m in self.gaz.regex.finditer(mtext):
+                entries = self.gaz.lookup(m.group(0))
+                if entries:
+                    gaz_hits.append((m.start(), m.end(), entries))
+        country_counts: dict[str, int] = {}
+        for _s, _e, entries in gaz_hits:
+            if entries[0].kind == COUNTRY:
+                country_counts[entries[0].id] = country_counts.get(entries[0].id, 0) + 1
+        for start, end, entries in gaz_hits:
+            entry = self._disambiguate(entries, country_counts)
+            ref = self.kb.get(entry.id)
+            add(entry.kind, ref_key(entry.id), start, end, ref.name, country=ref.country)
+
+        # 2a. title + name ("Japanese Foreign Minister Takeshi Iwaya", "SSDP Chairman Masahiro Akiyama")
+        for m in self.pp.title_regex.finditer(mtext):
+            name = m.group("name")
+            nstart = m.start("name")
+            words = name.split()
+            # a title word swallowed into the name ("Foreign Minister Cho Tae-yul")
+            if not self._is_name(name):
+                continue
+            title = re.sub(r"\s+", " ", text[m.start("title"):m.end("title")])
+            pre = (m.group("pre") or "").strip()
+            country = self._country_left_of(at, m.start(), mentions)
+            role = _role_text(title, pre)
+            existing = self._mention_at(mentions, nstart, m.end("name"))
+            if existing is not None:
+                if existing.kind == PERSON:
+                    mentions[mentions.index(existing)] = _with(existing, role=role, country=existing.country or country)
+                continue
+            if not claims.free(nstart, m.end("name")):
+                continue
+            hit = self.gaz.lookup(name)
+            if hit and hit[0].kind == PERSON:
+                ref = self.kb.get(hit[0].id)
+                add(PERSON, ref_key(ref.id), nstart, m.end("name"), ref.name, country=ref.country, role=role)
+                continue
+            clean = _tidy_name(name)
+            add(PERSON, new_key(PERSON, clean), nstart, m.end("name"), clean, country=country, role=role, via="title")
+            local_aliases[norm_key(clean)] = (PERSON, new_key(PERSON, clean), clean)
+
+        # 2b. names introduced with a role: "X (Senior Fellow, ...)", "X is a Fellow at", "X, a professor"
+        for m in re.finditer(rf"(?<![\w])(?P<name>{NAME})(?P<after>\s*(?:\(|,\s*(?:a|an|the|who is a|former)?\s*|\s+is\s+(?:a|an|the)\s+)[^.;()]{{0,60}})", mtext):
+            name, after = m.group("name"), m.group("after")
+            if not self._is_name(name) or not claims.free(m.start("name"), m.end("name")):
+                continue
+            role_m = self.pp.roles_regex.search(after)
+            if not role_m or role_m.start() > 45:
+                continue
+            if after.lstrip().startswith(",") and not re.match(r"\s*,\s*(?:a|an|the|former|[A-Z]{2,}\s)", after):
+                continue
+            clean = _tidy_name(name)
+            hit = self.gaz.lookup(clean)
+            if hit and hit[0].kind == PERSON:
+                continue
+            add(PERSON, new_key(PERSON, clean), m.start("name"), m.end("name"), clean, via="pattern")
+            local_aliases[norm_key(clean)] = (PERSON, new_key(PERSON, clean), clean)
+
+        # 2c. metadata: authors and publisher
+        for kind, key, name, forms in self.metadata_actors(authors, publisher):
+            for f in forms:
+                local_aliases[norm_key(f)] = (kind, key, name)
+
+        # 2d. organization name patterns, with an acronym defined in parentheses
+        for m in self.op.regex.finditer(mtext):
+            start, end = m.start(), m.end()
+            surface = text[start:end]
+            if surface.startswith(("The ", "the ")):
+                start += 4
+                surface = surface[4:]
+            lead = re.match(r"(?:(?:In|On|At|For|By|From|With|As|And|But|Both|Also|While|When|After|Before|Since|"
+                            r"Under|Through|Among|Between|Including|Like|Unlike|Of)\s+(?:the\s+)?)+", surface)
+            if lead:
+                start += lead.end()
+                surface = surface[lead.end():]
+            surface = surface.rstrip(".")
+            end = start + len(surface)
+            if len(surface.split()) < 2 or surface.lower() in self.op.not_orgs:
+                continue
+            if not claims.free(start, end):
+                continue
+            hit = self.gaz.lookup(surface)
+            if hit:
+                e = self.kb.get(hit[0].id)
+                add(e.kind, ref_key(e.id), start, end, e.name, country=e.country)
+                continue
+            name = re.sub(r"\s+", " ", surface)
+            key = new_key(ORGANIZATION, name)
+            if add(ORGANIZATION, key, start, end, name, via="pattern"):
+                local_aliases[norm_key(name)] = (ORGANIZATION, key, name)
+        for m in mentions:
+            if m.kind == ORGANIZATION:
+                acr = re.match(r"\s*\((?P<acr>[A-Z][A-Za-z0-9&-]{1,9})\)", mtext[m.span.end:m.span.end + 14])
+                if acr and acr.group("acr").isupper():
+                    local_aliases[norm_key(acr.group("acr"))] = (ORGANIZATION, m.key, m.name)
+
+        # 2e. article-local aliases anywhere in the text
+        if local_aliases:
+            variants = {}
+            for folded, (kind, key, name) in local_aliases.items():
+                forms = {name}
+                if kind == PERSON:
+                    forms |= {" ".join(name.split()[1:] + name.split()[:1]), " ".join(name.split()[-1:] + name.split()[:-1])}
+                for f in forms:
+                    variants[f] = (kind, key, name)
+            for f, val in sorted(variants.items()):
+                local_aliases[norm_key(f)] = val
+            rx = _compile_alternation(variants)
+            for m in rx.finditer(mtext):
+                val = local_aliases.get(norm_key(m.group(0)))
+                if val and (m.group(0)[:1].isupper()):
+                    kind, key, name = val
+                    ref = self.kb.get(key[4:]) if key.startswith("ref:") else None
+                    add(kind, key, m.start(), m.end(), name, country=ref.country if ref else None,
+                        via="alias" if ref else "local")
+
+        # 3. surnames
+        self._surnames(at, mentions, add)
+
+        # 4. demonyms
+        if self.gaz.demonym_regex is not None:
+            for m in self.gaz.demonym_regex.finditer(mtext):
+                country = self.gaz.demonym_index.get(norm_key(m.group(0)))
+                if country and m.group(0)[:1].isupper():
+                    add(DEMONYM, ref_key(country), m.start(), m.end(), m.group(0), country=ref_key(country), via="demonym")
+
+        # roles and countries for people from the text around them
+        out = []
+        for m in sorted(mentions, key=lambda x: x.span.start):
+            if m.kind == PERSON and m.country is None:
+                c = self._country_left_of(at, m.span.start, mentions)
+                if c:
+                    m = _with(m, country=c)
+            if m.country and not m.country.startswith("ref:") and m.kind != DEMONYM:
+                m = _with(m, country=ref_key(m.country))
+            out.append(m)
+        return out
+
+    def metadata_actors(self, authors=(), publisher: str | None = None):
+        """(kind, key, name, spellings) of the article's authors and publisher."""
+        out = []
+        for author in authors:
+            clean = _tidy_name(author.strip())
+            hit = self.gaz.lookup(clean)
+            if hit and hit[0].kind == PERSON:
+                ref = self.kb.get(hit[0].id)
+                out.append((PERSON, ref_key(ref.id), ref.name, (clean,)))
+            else:
+                out.append((PERSON, new_key(PERSON, clean), clean, (clean,)))
+        if publisher:
+            for kind, key, name, aliases in self._publisher(publisher):
+                out.append((kind, key, name, (name, *aliases)))
+        return out
+
+    def _disambiguate(self, entries: list[GazEntry], country_counts: dict[str, int]) -> GazEntry:
+        if len(entries) == 1:
+            return entries[0]
+        def score(e: GazEntry):
+            ref = self.kb.get(e.id)
+            return (country_counts.get(ref.country or "", 0), -entries.index(e))
+        return max(entries, key=score)
+
+    def _mention_at(self, mentions, start, end):
+        for m in mentions:
+            if m.span.start <= start and m.span.end >= end:
+                return m
+            if m.span.start < end and start < m.span.end:
+                return m
+        return None
+
+    def _publisher(self, publisher: str):
+        m = re.match(r"^(?P<name>[^()]+?)\s*\((?P<alias>[^()]+)\)\s*$", publisher)
+        names = [m.group("name").strip(), m.group("alias").strip()] if m else [publisher.strip()]
+        for n in names:
+            hit = self.gaz.lookup(n)
+            if hit:
+                e = self.kb.get(hit[0].id)
+                yield e.kind, ref_key(e.id), e.name, tuple(x for x in names if x != n)
+                return
+        name = names[0]
+        yield ORGANIZATION, new_key(ORGANIZATION, name), name, tuple(names[1:])
+
+    def _surnames(self, at: ArticleText, mentions: list[Mention], add) -> None:
+        """Bare family names, resolved to the nearest earlier full name, else by title and date."""
+        full = [m for m in mentions if m.kind == PERSON]
+        families: dict[str, list[tuple[int, Mention]]] = {}
+        for m in full:
+            ref = self.kb.get(m.key[4:]) if m.key.startswith("ref:") else None
+            fam = ref.family if ref else self.family_of_new(m.name)
+            if fam:
+                families.setdefault(fam.lower(), []).append((m.span.start, m))
+        kb_families = set(self.kb.by_family)
+        names = set(families) | kb_families
+        if not names:
+            return
+        rx = re.compile(r"(?<![\w-])(?P<w>" + "|".join(re.escape(n) for n in sorted(names, key=lambda x: (-len(x), x)))
+                        + r")(?![\w-])", re.I)
+        title_rx = self.pp.title_regex
+        for m in rx.finditer(at.mtext):
+            w = m.group("w")
+            if not w[:1].isupper():
+                continue
+            fam = w.lower()
+            cands = families.get(fam)
+            chosen = None
+            role = None
+            if cands:
+                before = [c for pos, c in cands if pos < m.start()]
+                chosen = before[-1] if before else min(cands, key=lambda pc: pc[0])[1]
+            else:
+                # a title right before the surname says which office holder
+                left = at.mtext[max(0, m.start() - 60):m.start()]
+                tm = re.search(r"(?P<pre>(?i:(?:former|then|ex|late)[\s-]+))?(?P<title>[A-Za-z][A-Za-z .-]*?)\s*$", left)
+                office = None
+                former = False
+                if tm:
+                    tail_words = tm.group("title").split()
+                    for k in range(min(4, len(tail_words)), 0, -1):
+                        t = " ".join(tail_words[-k:])
+                        if t.lower() in self.kb.title_index:
+                            office = self.kb.title_index[t.lower()]
+                            role = t
+                            former = bool(re.search(r"(?i)(former|then|ex|late)[\s-]+" + re.escape(t) + r"\s*$", left))
+                            break
+                ref_id = self._office_holder_by_family(fam, office, at.published, former)
+                if ref_id is None:
+                    continue
+                ref = self.kb.get(ref_id)
+                add(PERSON, ref_key(ref_id), m.start(), m.end(), ref.name, country=ref.country,
+                    role=role, via="surname")
+                continue
+            add(PERSON, chosen.key, m.start(), m.end(), chosen.name, country=chosen.country, via="surname")
+
+    def _office_holder_by_family(self, fam: str, office: str | None, published: str | None, former: bool) -> str | None:
+        ids = self.kb.by_family.get(fam, [])
+        if not ids:
+            return None
+        if office is None and len(ids) == 1 and fam.capitalize() not in self.pp.korean_surnames:
+            return ids[0]  # a distinctive family name that only one known person bears
+        best = []
+        for pid in ids:
+            e = self.kb.get(pid)
+            offs = [o for o in e.offices if office is None or o.office == office]
+            if not offs:
+                continue
+            if published:
+                started = [o for o in offs if (o.start or "0") <= published]
+                if not started:
+                    continue
+                current = [o for o in started if not o.end or o.end[:len(published)] >= published[:len(o.end)]]
+                if current and not former:
+                    best.append((2, max(o.start or "" for o in current), pid))
+                else:
+                    best.append((1, max(o.start or "" for o in started), pid))
+            else:
+                best.append((1, max(o.start or "" for o in offs), pid))
+        if not best:
+            return None
+        best.sort(reverse=True)
+        top = [b for b in best if b[0] == best[0][0]]
+        if office is None:
+            # a bare surname: only when one person of that family name is current, or the
+            # name is not a common Korean family name and there is a single candidate
+            if best[0][0] == 2 and len(top) == 1:
+                return best[0][2]
+            if len(best) == 1 and fam.capitalize() not in self.pp.korean_surnames:
+                return best[0][2]
+            return None
+        return best[0][2]
+
+
+def _role_text(title: str, pre: str) -> str:
+    t = " ".join(w if w.isupper() else (w[:1].upper() + w[1:]) for w in title.split())
+    return t
+
+
+def _with(m: Mention, **kw) -> Mention:
+    from dataclasses import replace
+    return replace(m, **kw)

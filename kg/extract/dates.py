@@ -1,0 +1,247 @@
+"""Date phrases: find them in a sentence and resolve them against the publication date.
+
+Every value keeps the precision the text gives: "in 2023" -> "2023", "last October" ->
+"2021-10", "Dec. 3" -> "2024-12-03". Relative phrases need a publication date; without
+one they are found but stay unresolved (value None).
+
+kg resolves dates itself rather than through dateparser: news prose needs the
+publication-relative rules below (tense decides whether "on Tuesday" is before or
+after the article, a month-only publication date still resolves "Dec. 3"), and
+dateparser returns a full datetime, losing the precision the text gave.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+
+_MON = (r"(?P<{n}>January|February|March|April|May|June|July|August|September|October|November|December|"
+        r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)")
+_DAY = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<{n}>1[89]\d\d|20\d\d)"
+
+
+def _f(t: str, **names) -> str:
+    for k, v in names.items():
+        t = t.replace("{" + k + "}", v)
+    return t
+
+
+_PATTERNS = [
+    ("iso", re.compile(r"(?<![\d.])(?P<y>1[89]\d\d|20\d\d)[-./](?P<m>[01]?\d)[-./](?P<d>[0-3]?\d)(?![\d.]*\d)")),
+    ("md_md", re.compile(_f(_MON, n="m1") + r"\s+" + _f(_DAY, n="d1") + r"\s*(?:-|to|through|until|and)\s*"
+                         + _f(_MON, n="m2") + r"\s+" + _f(_DAY, n="d2") + r"(?:,?\s+" + _f(_YEAR, n="y") + r")?\b")),
+    ("md_d", re.compile(_f(_MON, n="m1") + r"\s+" + _f(_DAY, n="d1") + r"\s*(?:-|to|through|until)\s*"
+                        + _f(_DAY, n="d2") + r"(?:,?\s+" + _f(_YEAR, n="y") + r")?\b(?!\s*(?:percent|%|seats|years|days))")),
+    ("mdy", re.compile(_f(_MON, n="m1") + r"\s+" + _f(_DAY, n="d1") + r"(?:,?\s+" + _f(_YEAR, n="y") + r")?\b"
+                       r"(?!\s*(?:percent|%|seats|years|days|people|million|billion))")),
+    ("dmy", re.compile(r"\b" + _f(_DAY, n="d1") + r"\s+(?:of\s+)?" + _f(_MON, n="m1") + r"(?:,?\s+" + _f(_YEAR, n="y") + r")?\b")),
+    ("my", re.compile(r"(?:(?P<part>(?i:early|mid|late|end of|the end of|beginning of|the beginning of))[\s-]+)?"
+                      + _f(_MON, n="m1") + r",?\s+(?:of\s+)?" + _f(_YEAR, n="y") + r"\b")),
+    ("rel_month", re.compile(r"\b(?P<rel>(?i:last|this|next|past|previous|coming))\s+" + _f(_MON, n="m1") + r"\b")),
+    ("rel_period", re.compile(r"(?i)\b(?P<pre>earlier|later|early|late|end of|the end of)?\s*(?P<rel>this|last|next|past|previous)\s+(?P<unit>year|month)\b")),
+    ("day_word", re.compile(r"(?i)\b(?P<w>yesterday|today|tomorrow)\b")),
+    ("weekday", re.compile(r"\b(?:(?P<rel>(?i:last|this|next|on|coming|past))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("part_year", re.compile(r"(?i)\b(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of|the first half of|the second half of|the fall of|the spring of|the summer of|the winter of)[\s-]+(?P<y>1[89]\d\d|20\d\d)\b")),
+    ("month", re.compile(r"(?:(?P<part>(?i:early|mid|late))[\s-]+)?(?P<m1>January|February|March|April|May|June|July|August|September|October|November|December|Sept\.|Dec\.|Nov\.|Oct\.|Aug\.)(?!\s+\d)\b")),
+    ("year", re.compile(r"(?<![\w$.,/-])(?P<y>1[89]\d\d|20\d\d)(?![\w%]|\.\d|-\d|\s*(?:percent|seats|won|yen|dollars))")),
+]
+_FUTURE = re.compile(r"(?i)\b(will|'ll|shall|scheduled|upcoming|is to|are to|to be held|set to|plans? to|planning|"
+                     r"planned|expected to|is due|are due|slated|coming|next|forthcoming|would attend|aims? to)\b")
+_PAST = re.compile(r"(?i)\b(was|were|had|did|held|met|said|announced|visited|signed|declared|took|made|last|ago|"
+                   r"earlier|previously|since|marked|came|became|agreed|pledged|\w+ed)\b")
+_MAY_MODAL = re.compile(r"\bMay\s+(?:be|have|not|also|well|take|become|make|lead|seem|need|want|still|never|"
+                        r"[a-z]+ly|[a-z]+)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    start: int  # offsets into the string searched
+    end: int
+    text: str
+    value: str | None  # resolved, at the text's precision
+    end_value: str | None = None
+    kind: str = ""
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.rstrip(".").lower()]
+
+
+def _pub_parts(published: str | None):
+    if not published:
+        return None, None, None
+    parts = [int(x) for x in published.split("-")]
+    return (parts + [None, None])[:3]
+
+
+def tense(sentence: str) -> str:
+    if _FUTURE.search(sentence):
+        return "future"
+    if _PAST.search(sentence):
+        return "past"
+    return "neutral"
+
+
+def _pick_year(month: int, day: int | None, published: str | None, tns: str, anchor_year: int | None) -> int | None:
+    if anchor_year is not None:
+        return anchor_year
+    py, pm, pd = _pub_parts(published)
+    if py is None:
+        return None
+    if pm is None:
+        return py
+    cands = []
+    for y in (py - 1, py, py + 1):
+        if day is not None and pd is not None:
+            key = (y, month, day)
+            pub = (py, pm, pd)
+        else:
+            key = (y, month)
+            pub = (py, pm)
+        cands.append((key, y, pub))
+    def months(key, pub):
+        return (key[0] - pub[0]) * 12 + (key[1] - pub[1]) + ((key[2] - pub[2]) / 31 if len(key) == 3 else 0)
+    if tns == "future":
+        ok = [c for c in cands if c[0] >= c[2]]
+        if ok:
+            return min(ok, key=lambda c: months(c[0], c[2]))[1]
+    if tns == "past":
+        ok = [c for c in cands if c[0] <= c[2]]
+        if ok:
+            return max(ok, key=lambda c: months(c[0], c[2]))[1]
+    return min(cands, key=lambda c: abs(months(c[0], c[2])))[1]
+
+
+def _fmt(y: int | None, m: int | None = None, d: int | None = None) -> str | None:
+    if y is None:
+        return None
+    if m is None:
+        return f"{y:04d}"
+    if d is None:
+        return f"{y:04d}-{m:02d}"
+    try:
+        dt.date(y, m, d)
+    except ValueError:
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def find_dates(text: str, published: str | None, *, tns: str | None = None) -> list[DateMention]:
+    """Date phrases in `text` (a sentence), resolved against `published`."""
+    tns = tns or tense(text)
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, int, str, re.Match]] = []
+    for kind, rx in _PATTERNS:
+        for m in rx.finditer(text):
+            s, e = m.start(), m.end()
+            if kind in ("rel_period",) and m.group(0)[:1].isspace():
+                s += len(m.group(0)) - len(m.group(0).lstrip())
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            if kind in ("mdy", "month", "md_d", "dmy", "my", "rel_month") and "May" in m.group(0):
+                if _MAY_MODAL.match(text, m.start("m1")) and not re.match(r"May\s+\d", text[m.start("m1"):]):
+                    continue
+            taken.append((s, e))
+            found.append((s, e, kind, m))
+    found.sort()
+    # a year written in the sentence anchors bare months and days ("the Expo in April" in
+    # a sentence about "this year"): only when the sentence names exactly one year
+    years = set()
+    for _s, _e, kind, m in found:
+        if kind == "year" or (kind in ("my", "mdy", "md_d", "md_md", "dmy", "iso", "part_year") and m.groupdict().get("y")):
+            years.add(int(m.group("y")))
+        elif kind == "rel_period" and m.group("unit").lower() == "year":
+            py, _, _ = _pub_parts(published)
+            if py is not None:
+                rel = m.group("rel").lower()
+                years.add(py + (-1 if rel in ("last", "past", "previous") else 1 if rel == "next" else 0))
+    anchor = years.pop() if len(years) == 1 else None
+    out = []
+    for s, e, kind, m in found:
+        value, end_value = _resolve(kind, m, published, tns, anchor)
+        out.append(DateMention(s, e, text[s:e], value, end_value, kind))
+    return out
+
+
+def _resolve(kind: str, m: re.Match, published: str | None, tns: str, anchor: int | None):
+    g = m.groupdict()
+    py, pm, pd = _pub_parts(published)
+    if kind == "iso":
+        return _fmt(int(g["y"]), int(g["m"]), int(g["d"])), None
+    if kind in ("md_md", "md_d", "mdy", "dmy"):
+        m1 = _month(g["m1"])
+        d1 = int(g["d1"])
+        if not 1 <= d1 <= 31:
+            return None, None
+        y = int(g["y"]) if g.get("y") else _pick_year(m1, d1, published, tns, anchor)
+        start = _fmt(y, m1, d1)
+        end = None
+        if kind == "md_md":
+            end = _fmt(y, _month(g["m2"]), int(g["d2"]))
+        elif kind == "md_d":
+            end = _fmt(y, m1, int(g["d2"]))
+        return start, end
+    if kind == "my":
+        return _fmt(int(g["y"]), _month(g["m1"])), None
+    if kind == "part_year":
+        return _fmt(int(g["y"])), None
+    if kind == "month":
+        m1 = _month(g["m1"])
+        return _fmt(_pick_year(m1, None, published, tns, anchor), m1), None
+    if kind == "rel_month":
+        m1 = _month(g["m1"])
+        rel = g["rel"].lower()
+        if py is None or pm is None:
+            return None, None
+        if rel in ("last", "past", "previous"):
+            y = py if m1 < pm else py - 1
+        elif rel in ("next", "coming"):
+            y = py if m1 > pm else py + 1
+        else:
+            y = py
+        return _fmt(y, m1), None
+    if kind == "rel_period":
+        rel, unit = g["rel"].lower(), g["unit"].lower()
+        delta = -1 if rel in ("last", "past", "previous") else 1 if rel == "next" else 0
+        if py is None:
+            return None, None
+        if unit == "year":
+            return _fmt(py + delta), None
+        if pm is None:
+            return None, None
+        y, mo = py, pm + delta
+        if mo < 1:
+            y, mo = y - 1, 12
+        if mo > 12:
+            y, mo = y + 1, 1
+        return _fmt(y, mo), None
+    if kind == "day_word":
+        if pd is None:
+            return None, None
+        base = dt.date(py, pm, pd)
+        delta = {"yesterday": -1, "today": 0, "tomorrow": 1}[g["w"].lower()]
+        return (base + dt.timedelta(days=delta)).isoformat(), None
+    if kind == "weekday":
+        if pd is None:
+            return None, None
+        base = dt.date(py, pm, pd)
+        wd = WEEKDAYS[g["w"].lower()]
+        rel = (g.get("rel") or "").lower()
+        if rel == "next" or rel == "coming" or (tns == "future" and rel not in ("last", "past")):
+            delta = (wd - base.weekday()) % 7 or 7
+            return (base + dt.timedelta(days=delta)).isoformat(), None
+        delta = (base.weekday() - wd) % 7
+        if rel in ("last", "past") and delta == 0:
+            delta = 7
+        return (base - dt.timedelta(days=delta)).isoformat(), None
+    if kind == "year":
+        return _fmt(int(g["y"])), None
+    return None, None

@@ -1,0 +1,224 @@
+"""Map the resolved corpus to RDF: readable, deterministic IRIs; typed literals;
+provenance from every node to its articles and supporting sentences.
+
+    to_graph(resolved) -> rdflib.Graph
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from . import resources
+from .model import COUNTRY, ORGANIZATION, PERSON, PLACE, Resolved, Sentence, Span
+from .reference import ReferenceKB, slug
+from .reference import load as load_reference
+from .terms import DATA, KG
+
+CLASS_OF = {PERSON: KG.Person, COUNTRY: KG.Country, ORGANIZATION: KG.Organization, PLACE: KG.Place}
+EVENT_CLASS = {"Summit": KG.Summit, "Meeting": KG.Meeting, "Visit": KG.Visit, "Event": KG.Event}
+
+
+def date_literal(value: str) -> Literal:
+    """A date at its precision: xsd:date, xsd:gYearMonth or xsd:gYear."""
+    if len(value) == 10:
+        return Literal(value, datatype=XSD.date)
+    if len(value) == 7:
+        return Literal(value, datatype=XSD.gYearMonth)
+    return Literal(value, datatype=XSD.gYear)
+
+
+@lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    g = Graph()
+    g.parse(resources.path("kg.ttl"), format="turtle")
+    return g
+
+
+def bind_prefixes(g: Graph) -> None:
+    g.bind("kg", KG._NS)
+    g.bind("kgr", DATA)
+    g.bind("skos", SKOS)
+    g.bind("dcterms", DCTERMS)
+    g.bind("owl", OWL)
+    g.bind("xsd", XSD)
+
+
+def clean_literal(text: str) -> str:
+    """Text safe for any RDF serializer: no control characters but tab and newline."""
+    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32 and not 0x7F <= ord(ch) < 0xA0)
+
+
+class Minter:
+    """Deterministic, readable IRIs."""
+
+    def __init__(self):
+        self._taken: dict[URIRef, str] = {}
+
+    def entity(self, kind: str, key: str) -> URIRef:
+        local = key[4:] if key.startswith("ref:") else key.split(":", 2)[-1]
+        return self._unique(DATA[f"{kind}/{slug(local)}"], key)
+
+    def agreement(self, key: str) -> URIRef:
+        return self._unique(DATA[f"agreement/{slug(key.split(':')[-1])}"], key)
+
+    def dispute(self, key: str) -> URIRef:
+        return self._unique(DATA[f"dispute/{slug(key.split(':')[-1])}"], key)
+
+    def event(self, key: str) -> URIRef:
+        return self._unique(DATA[f"event/{slug(key)}"], key)
+
+    def _unique(self, iri: URIRef, key: str) -> URIRef:
+        base, n = iri, 1
+        while self._taken.get(iri, key) != key:
+            n += 1
+            iri = URIRef(f"{base}-{n}")
+        self._taken[iri] = key
+        return iri
+
+
+def article_iri(article_id: str) -> URIRef:
+    return DATA[f"article/{article_id}"]
+
+
+def sentence_iri(span: Span) -> URIRef:
+    return DATA[f"article/{span.article}/sentence/{span.sentence}"]
+
+
+def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontology: bool = True) -> Graph:
+    kb = kb or load_reference()
+    g = Graph()
+    bind_prefixes(g)
+    if include_ontology:
+        for t in ontology_graph():
+            g.add(t)
+    mint = Minter()
+    node: dict[str, URIRef] = {}
+    kinds = {}
+    for e in resolved.entities:
+        node[e.key] = mint.entity(e.kind, e.key)
+        kinds[e.key] = e.kind
+    for a in resolved.agreements:
+        node[a.key] = mint.agreement(a.key)
+    for d in resolved.disputes:
+        node[d.key] = mint.dispute(d.key)
+    used_sentences: set[tuple[str, int]] = set()
+
+    def provenance(subject: URIRef, spans, *, all_sentences: bool) -> None:
+        seen_articles = set()
+        for s in spans:
+            if s.article not in seen_articles:
+                g.add((subject, KG.mentionedIn, article_iri(s.article)))
+            if all_sentences or s.article not in seen_articles:
+                g.add((subject, KG.evidence, sentence_iri(s)))
+                used_sentences.add((s.article, s.sentence))
+            seen_articles.add(s.article)
+
+    # articles
+    for art in resolved.articles:
+        a = article_iri(art.id)
+        g.add((a, RDF.type, KG.Article))
+        g.add((a, RDFS.label, Literal(clean_literal(art.meta.title or art.id))))
+        if art.meta.title:
+            g.add((a, DCTERMS.title, Literal(clean_literal(art.meta.title))))
+        if art.meta.published:
+            g.add((a, DCTERMS.issued, date_literal(art.meta.published)))
+        if art.meta.url:
+            g.add((a, DCTERMS.source, Literal(clean_literal(art.meta.url), datatype=XSD.anyURI)))
+        if art.meta.kind:
+            g.add((a, KG.kind, Literal(clean_literal(art.meta.kind))))
+        g.add((a, KG.sourceFile, Literal(clean_literal(art.path))))
+        g.add((a, KG.contentHash, Literal(art.sha256)))
+    # actors
+    for e in resolved.entities:
+        s = node[e.key]
+        g.add((s, RDF.type, CLASS_OF[e.kind]))
+        g.add((s, RDFS.label, Literal(clean_literal(e.label))))
+        for alt in e.alt_labels:
+            g.add((s, SKOS.altLabel, Literal(clean_literal(alt))))
+        if e.ref:
+            ref = kb.get(e.ref)
+            for alt in sorted({ref.name, *ref.aliases} - {e.label, *e.alt_labels}):
+                g.add((s, SKOS.hiddenLabel, Literal(clean_literal(alt))))
+            if ref.subkind:
+                g.add((s, KG.kind, Literal(ref.subkind)))
+        if e.country and e.country in node:
+            g.add((s, KG.country, node[e.country]))
+        for r in e.roles:
+            g.add((s, KG.role, Literal(clean_literal(r))))
+        provenance(s, e.spans, all_sentences=False)
+    # agreements and disputes
+    for a in resolved.agreements:
+        s = node[a.key]
+        g.add((s, RDF.type, KG.Agreement))
+        g.add((s, RDFS.label, Literal(clean_literal(a.label))))
+        for alt in sorted(set(a.aliases) - {a.label}):
+            g.add((s, SKOS.altLabel, Literal(clean_literal(alt))))
+        if a.kind:
+            g.add((s, KG.kind, Literal(a.kind)))
+        if a.date:
+            g.add((s, KG.date, date_literal(a.date)))
+        for p in a.signatories:
+            if p in node:
+                g.add((s, KG.signatory, node[p]))
+        for p in a.parties:
+            if p in node:
+                g.add((s, KG.party, node[p]))
+        for c in a.concerns:
+            if c in node:
+                g.add((s, KG.concerns, node[c]))
+        provenance(s, a.spans, all_sentences=True)
+    for d in resolved.disputes:
+        s = node[d.key]
+        g.add((s, RDF.type, KG.Dispute))
+        g.add((s, RDFS.label, Literal(clean_literal(d.label))))
+        for alt in sorted(set(d.aliases) - {d.label}):
+            g.add((s, SKOS.altLabel, Literal(clean_literal(alt))))
+        for p in d.parties:
+            if p in node:
+                g.add((s, KG.party, node[p]))
+        provenance(s, d.spans, all_sentences=True)
+    # events
+    for ev in resolved.events:
+        s = mint.event(ev.key)
+        g.add((s, RDF.type, EVENT_CLASS[ev.cls]))
+        g.add((s, RDFS.label, Literal(clean_literal(ev.label))))
+        g.add((s, KG.kind, Literal(ev.kind)))
+        for p in ev.participants:
+            if p in node:
+                g.add((s, KG.participant, node[p]))
+        if ev.date:
+            g.add((s, KG.date, date_literal(ev.date)))
+        if ev.end_date:
+            g.add((s, KG.endDate, date_literal(ev.end_date)))
+        if ev.location and ev.location in node:
+            g.add((s, KG.location, node[ev.location]))
+        for o in ev.outcome:
+            if o in node:
+                g.add((s, KG.outcome, node[o]))
+        for c in ev.concerns:
+            if c in node:
+                g.add((s, KG.concerns, node[c]))
+        provenance(s, ev.spans, all_sentences=True)
+    # article metadata actors
+    for art_id, authors, publisher in resolved.article_actors:
+        a = article_iri(art_id)
+        for p in authors:
+            if p in node:
+                g.add((a, KG.author, node[p]))
+                g.add((node[p], KG.mentionedIn, a))
+        if publisher and publisher in node:
+            g.add((a, KG.publisher, node[publisher]))
+            g.add((node[publisher], KG.mentionedIn, a))
+    # supporting sentences
+    for art_id, index in sorted(used_sentences):
+        sent: Sentence = resolved.sentences[(art_id, index)]
+        s = sentence_iri(Span(art_id, index, sent.start, sent.end))
+        g.add((s, RDF.type, KG.Sentence))
+        g.add((s, KG.inArticle, article_iri(art_id)))
+        g.add((s, KG.text, Literal(clean_literal(sent.text))))
+        g.add((s, KG.sentenceIndex, Literal(index)))
+        g.add((s, KG.startOffset, Literal(sent.start)))
+        g.add((s, KG.endOffset, Literal(sent.end)))
+    return g
