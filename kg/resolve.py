@@ -63,16 +63,15 @@ def resolve(extractions: Sequence[Extraction], *, kb: ReferenceKB | None = None)
         for d in x.disputes:
             for p in d.parties:
                 _ensure(kb, p, kinds, names)
+    # an actor's country comes from the reference, else from the text; it is linked only
+    # when the articles name that country (a place does not bring its country into the graph)
     for key in list(kinds):
         if key.startswith("ref:"):
             ref = kb.get(key[4:])
             if ref is not None and ref.country and ref.kind != COUNTRY:
-                c = "ref:" + ref.country
-                countries[key] = Counter({c: 1})
-                _ensure(kb, c, kinds, names)
-        elif countries.get(key):
-            for c in countries[key]:
-                _ensure(kb, c, kinds, names)
+                countries[key] = Counter({"ref:" + ref.country: 1})
+    for key in list(countries):
+        countries[key] = Counter({c: n for c, n in countries[key].items() if c in kinds})
     entities = []
     for key in sorted(kinds):
         kind = kinds[key]

@@ -47,7 +47,10 @@ def extract(article: Article, *, kb: ReferenceKB | None = None) -> Extraction:
     mentions = finder.find(at, authors=article.meta.authors, publisher=article.meta.publisher)
     focal = focal_countries(mentions)
     agr_phrases, dis_phrases = agreement_finder(kb).find(at, focal)
-    events, new_agreements, _names = EventExtractor(kb).extract(at, mentions, agr_phrases, dis_phrases, focal)
+    meta = finder.metadata_actors(article.meta.authors, article.meta.publisher)
+    publisher = next((key for kind, key, _n, _f in meta if kind != PERSON), None)
+    events, new_agreements, _names = EventExtractor(kb).extract(at, mentions, agr_phrases, dis_phrases, focal,
+                                                                publisher=publisher)
 
     agreements: dict[str, AgreementRecord] = {}
     for a in agr_phrases:
@@ -62,8 +65,9 @@ def extract(article: Article, *, kb: ReferenceKB | None = None) -> Extraction:
                 signatories=tuple(ref_key(s) for s in ref.signatories),
                 parties=tuple(ref_key(p) for p in ref.parties),
                 concerns=tuple(ref_key(c) for c in ref.concerns), spans=(), aliases=())
+        named = a.kind is None  # a reference alias, not a generic phrase ("the 1998 joint declaration")
         agreements[rec.key] = replace(rec, spans=rec.spans + (span,),
-                                      aliases=tuple(dict.fromkeys(rec.aliases + (a.text,))))
+                                      aliases=tuple(dict.fromkeys(rec.aliases + ((a.text,) if named else ()))))
     for rec in new_agreements:
         old = agreements.get(rec.key)
         agreements[rec.key] = rec if old is None else replace(old, spans=old.spans + rec.spans)
@@ -75,9 +79,7 @@ def extract(article: Article, *, kb: ReferenceKB | None = None) -> Extraction:
             key=ref_key(ref.id), label=ref.name, parties=tuple(ref_key(p) for p in ref.parties))
         disputes[rec.key] = replace(rec, spans=rec.spans + (span,), aliases=tuple(dict.fromkeys(rec.aliases + (d.text,))))
 
-    meta = finder.metadata_actors(article.meta.authors, article.meta.publisher)
     authors = tuple(key for kind, key, _n, _f in meta if kind == PERSON)
-    publisher = next((key for kind, key, _n, _f in meta if kind != PERSON), None)
     warnings = list(article.warnings)
     return Extraction(
         article=article, sentences=sentences, mentions=tuple(mentions), events=events,

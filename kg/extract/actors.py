@@ -41,9 +41,9 @@ def alias_regex(alias: str) -> str:
     out = []
     for ch in alias:
         if ch == "-":
-            out.append(r"[-\s]?")
+            out.append(r"[- \t]?")
         elif ch == " ":
-            out.append(r"[\s-]+")
+            out.append(r"[ \t-]+")
         elif ch in "'’":
             out.append(r"'?")
         else:
@@ -158,9 +158,10 @@ def org_patterns() -> OrgPatterns:
     heads = "|".join(alias_regex(h) for h in sorted(data.get("heads") or [], key=lambda t: (-len(t), t)))
     of_heads = "|".join(re.escape(h) for h in sorted(data.get("of_heads") or [], key=lambda t: (-len(t), t)))
     cap = r"[A-Z0-9][\w.'&-]*"
-    tail = rf"(?:\s+(?:(?:and|of|for|on|the|&)\s+)*{cap})*"
-    pat = (rf"(?<![\w-])(?:(?:{cap}\s+){{0,4}}(?:{of_heads})\s+(?:of|for|on)\s+(?:the\s+)?{cap}{tail}"
-           rf"|(?:{cap}[\s-]+){{1,5}}(?:{heads}))(?![\w])")
+    sp = r"[ \t]+"  # names do not run across paragraph breaks
+    tail = rf"(?:{sp}(?:(?:and|of|for|on|the|&){sp})*{cap})*"
+    pat = (rf"(?<![\w-])(?:(?:{cap}{sp}){{0,4}}(?:{of_heads}){sp}(?:of|for|on){sp}(?:the{sp})?{cap}{tail}"
+           rf"|(?:{cap}(?:{sp}|-)){{1,5}}(?:{heads}))(?![\w])")
     return OrgPatterns(regex=re.compile(pat), not_orgs=frozenset(x.lower() for x in data.get("not_organizations") or []))
 
 
@@ -178,6 +179,11 @@ class Claims:
         if i < len(self.starts) and self.starts[i] < end:
             return False
         return True
+
+    def release(self, start: int, end: int) -> None:
+        i = self.starts.index(start)
+        del self.starts[i]
+        del self.ends[i]
 
     def take(self, start: int, end: int) -> None:
         i = bisect.bisect_right(self.starts, start)
@@ -326,7 +332,7 @@ class ActorFinder:
             local_aliases[norm_key(clean)] = (PERSON, new_key(PERSON, clean), clean)
 
         # 2b. names introduced with a role: "X (Senior Fellow, ...)", "X is a Fellow at", "X, a professor"
-        for m in re.finditer(rf"(?<![\w])(?P<name>{NAME})(?P<after>\s*(?:\(|,\s*(?:a|an|the|who is a|former)?\s*|\s+is\s+(?:a|an|the)\s+)[^.;()]{{0,60}})", mtext):
+        for m in re.finditer(rf"(?<![\w])(?P<name>{NAME})(?=(?P<after>\s*(?:\(|,\s*(?:a|an|the|who is a|former)?\s*|\s+is\s+(?:a|an|the)\s+)[^.;()]{{0,60}}))", mtext):
             name, after = m.group("name"), m.group("after")
             if not self._is_name(name) or not claims.free(m.start("name"), m.end("name")):
                 continue
@@ -361,10 +367,22 @@ class ActorFinder:
                 surface = surface[lead.end():]
             surface = surface.rstrip(".")
             end = start + len(surface)
+            poss = re.match(r"[A-Z][\w.-]*['’]s\s+", surface)
+            if poss:  # "Japan's Society of ...": the owner is not part of the name
+                start += poss.end()
+                surface = surface[poss.end():]
             if len(surface.split()) < 2 or surface.lower() in self.op.not_orgs:
                 continue
             if not claims.free(start, end):
-                continue
+                inner = [x for x in mentions if x.span.start < end and start < x.span.end]
+                if not inner or any(x.kind not in (PLACE, COUNTRY) or x.span.start < start or x.span.end > end
+                                    for x in inner):
+                    continue
+                # "Korea-Japan Business Conference", "University of Vienna": the name wins
+                # over the places written inside it
+                for x in inner:
+                    mentions.remove(x)
+                    claims.release(x.span.start, x.span.end)
             hit = self.gaz.lookup(surface)
             if hit:
                 e = self.kb.get(hit[0].id)
@@ -458,7 +476,7 @@ class ActorFinder:
         m = re.match(r"^(?P<name>[^()]+?)\s*\((?P<alias>[^()]+)\)\s*$", publisher)
         names = [m.group("name").strip(), m.group("alias").strip()] if m else [publisher.strip()]
         for n in names:
-            hit = self.gaz.lookup(n)
+            hit = self.gaz.lookup(n) or self.gaz.lookup(re.sub(r"^[Tt]he\s+", "", n))
             if hit:
                 e = self.kb.get(hit[0].id)
                 yield e.kind, ref_key(e.id), e.name, tuple(x for x in names if x != n)
@@ -492,7 +510,9 @@ class ActorFinder:
             role = None
             if cands:
                 before = [c for pos, c in cands if pos < m.start()]
-                chosen = before[-1] if before else min(cands, key=lambda pc: pc[0])[1]
+                known = [c for c in before if c.key.startswith("ref:")]
+                # the nearest earlier full name; a known public figure before a passing mention
+                chosen = (known or before)[-1] if before else min(cands, key=lambda pc: pc[0])[1]
             else:
                 # a title right before the surname says which office holder
                 left = at.mtext[max(0, m.start() - 60):m.start()]

@@ -80,7 +80,7 @@ class AgreementFinder:
     def find(self, at: ArticleText, focal: tuple[str, ...]) -> tuple[list[AgreementPhrase], list[DisputePhrase]]:
         agreements: list[AgreementPhrase] = []
         taken: list[tuple[int, int]] = []
-        focal_ids = {f.removeprefix("ref:") for f in focal}
+        focal_ids = {f.removeprefix("ref:") for f in focal[:2]}
         if self.agr_regex is not None:
             for m in self.agr_regex.finditer(at.mtext):
                 key = norm_key(m.group(0))

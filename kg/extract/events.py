@@ -47,6 +47,9 @@ class EventPatterns:
     pair: re.Pattern
     pair_offices: dict
     outcome_verbs: re.Pattern
+    pair_pronoun: re.Pattern
+    generic_plural: re.Pattern
+    dateline: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +75,9 @@ def patterns() -> EventPatterns:
         pair=re.compile(extra["pair_phrase"], re.I),
         pair_offices=dict(extra.get("pair_offices") or {}),
         outcome_verbs=re.compile(r"(?i)\b(?:" + "|".join(re.escape(v) for v in verbs) + r")\b"),
+        pair_pronoun=re.compile(extra["pair_pronoun"], re.I),
+        generic_plural=re.compile(extra["generic_plural"], re.I),
+        dateline=re.compile(extra["dateline"]),
     )
 
 
@@ -82,7 +88,48 @@ _PRONOUN = re.compile(r"\b(?:he|his|him|she|her)\b", re.I)
 _LOC_PREP = re.compile(r"(?i)(?:\b(?:in|at|to|into|inside|near)\s+(?:the\s+)?(?:city of\s+)?)$")
 _TO_PREP = re.compile(r"(?i)(?:\b(?:to|in|visit(?:ed|ing)?|toured|arrived in|landed in)\s+(?:the\s+)?)$")
 _ANNIV = re.compile(r"(?i)(\d+)(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?[\w\s'-]{0,40}$")
+_NEEDS_DETERMINER = {"dialogue", "consultations", "negotiations", "seminar"}
+_REFERENCE_TIME = re.compile(r"(?i)\b(?:as of|as at)\s+$")
+_YEARS_SINCE = re.compile(r"(?i)\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+years?\s+(?:since|after)\s+(?:the\s+)?(?:last\s+|first\s+)?[\w\s'-]{0,40}$")
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+            "eleven": 11, "twelve": 12}
+_MINISTERS = re.compile(r"(?i)\b(?:foreign|defen[cs]e|finance|trade|economy|economic|environment)\s+ministers'?\s*$")
+_WE = re.compile(r"\b(?:We|we|Our|our)\b")
+_HOST_EVENT = re.compile(r"(?i)\b(?:sidelines|margins|fringes|sideline)\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}$")
 _CLAUSE_LEAD = re.compile(r"(?i)^[\s,;:-]*(when|where|who|which|whom|whose)\b")
+
+
+MAX_DATE_GAP = 70  # characters between a trigger and a date that belongs to it
+
+
+def _quoted(text: str) -> list[tuple[int, int]]:
+    """Spans inside double quotation marks, closed at paragraph ends."""
+    out, start = [], None
+    for i, ch in enumerate(text):
+        if ch == '"':
+            if start is None:
+                start = i
+            else:
+                out.append((start, i))
+                start = None
+        elif ch == "\n" and start is not None:
+            out.append((start, i))
+            start = None
+    return out
+
+
+@dataclass
+class _Context:
+    at: ArticleText
+    focal: tuple
+    names: dict
+    quotes: list
+    dateline: tuple | None
+    publisher: str | None = None
+    recent: list = field(default_factory=list)
+
+    def quoted(self, pos: int) -> bool:
+        return any(s < pos < e for s, e in self.quotes)
 
 
 @dataclass
@@ -153,7 +200,7 @@ class EventExtractor:
 
     # ------------------------------------------------------------------ main
     def extract(self, at: ArticleText, mentions: list[Mention], agreements: list[AgreementPhrase],
-                disputes: list[DisputePhrase], focal: tuple[str, ...]):
+                disputes: list[DisputePhrase], focal: tuple[str, ...], publisher: str | None = None):
         names = {}
         for m in mentions:
             if m.kind != DEMONYM:
@@ -175,18 +222,19 @@ class EventExtractor:
                 dis_by_sentence.setdefault(s.index, []).append(d)
         blocked = [(m.span.start, m.span.end) for m in mentions if m.kind in (ORGANIZATION, PLACE)]
         blocked += [(a.start, a.end) for a in agreements if a.ref]
+        ctx = _Context(at=at, focal=focal, names=names, quotes=_quoted(at.mtext),
+                       dateline=self._dateline(at, mentions), publisher=publisher)
         drafts: list[Draft] = []
         new_agreements: list[AgreementRecord] = []
-        last_person: Mention | None = None
         for sent in at.sentences:
             sm = sorted(by_sentence.get(sent.index, []), key=lambda m: m.span.start)
-            ds, ags = self._sentence(at, sent, sm, agr_by_sentence.get(sent.index, []),
-                                     dis_by_sentence.get(sent.index, []), blocked, focal, names, last_person)
+            ds, ags = self._sentence(ctx, sent, sm, agr_by_sentence.get(sent.index, []),
+                                     dis_by_sentence.get(sent.index, []), blocked)
             drafts += ds
             new_agreements += ags
-            persons = [m for m in sm if m.kind == PERSON]
-            if persons:
-                last_person = persons[-1]
+            for m in sm:
+                if m.kind == PERSON:
+                    ctx.recent.append(m)
         drafts = self._merge(drafts, names)
         drafts = self._inherit_dates(drafts)
         events = tuple(EventRecord(
@@ -196,11 +244,31 @@ class EventExtractor:
             quotes=tuple(dict.fromkeys(d.quotes))) for d in drafts)
         return events, new_agreements, names
 
+    def _dateline(self, at: ArticleText, mentions) -> tuple[int, str] | None:
+        """("SEOUL --") the place a news report was filed from, and where its first paragraph ends."""
+        rx = self.p.dateline
+        for sent in at.sentences[:3]:
+            m = rx.match(at.mtext, sent.start)
+            if m and m.start("place") < sent.end:
+                word = m.group("place").strip().title()
+                hit = [x for x in mentions if x.kind == PLACE and x.span.start >= m.start("place")
+                       and x.span.end <= m.end("place") + 1]
+                key = hit[0].key if hit else None
+                if key is None:
+                    from .actors import gazetteer
+                    entries = [e for e in gazetteer(self.kb).lookup(word) if e.kind == PLACE]
+                    key = ref_key(entries[0].id) if entries else None
+                if key:
+                    para_end = at.text.find("\n", sent.start)
+                    return (para_end if para_end != -1 else len(at.text), key)
+        return None
+
     # ------------------------------------------------------------------ one sentence
-    def _sentence(self, at, sent, sm, ags, dis, blocked, focal, names, last_person):
+    def _sentence(self, ctx: "_Context", sent, sm, ags, dis, blocked):
+        at = ctx.at
         text = at.mtext[sent.start:sent.end]
         base = sent.start
-        # triggers
+        # triggers, outside names and outside quotations
         trigs: list[Trig] = []
         taken = []
         for spec in self.p.triggers:
@@ -208,15 +276,19 @@ class EventExtractor:
                 s, e = base + m.start(), base + m.end()
                 if any(s < te and ts < e for ts, te in taken):
                     continue
-                if any(bs <= s and e <= be for bs, be in blocked):
+                if any(bs <= s and e <= be for bs, be in blocked) or ctx.quoted(s):
                     continue
-                if any(m_.span.start <= s < m_.span.end for m_ in sm if m_.kind in (ORGANIZATION, PLACE)):
-                    continue
+                if m.group(0).lower().endswith("s") and m.group(0).lower() not in ("talks",) \
+                        and self.p.generic_plural.search(at.mtext[max(base, s - 30):s]):
+                    continue  # "regular visits", "such meetings": not one event
+                if m.group(0).lower() in _NEEDS_DETERMINER and not re.search(
+                        r"(?i)\b(?:a|an|the|their|its|this|that|his|her)\s+(?:[\w-]+\s+){0,2}$", at.mtext[max(base, s - 40):s]):
+                    continue  # "sustaining dialogue": not a meeting
                 taken.append((s, e))
                 trigs.append(Trig(s, e, spec, at.text[s:e], 0))
         for m in self.p.anaphoric.finditer(text):
             s, e = base + m.start(), base + m.end()
-            if any(s < te and ts < e for ts, te in taken):
+            if any(s < te and ts < e for ts, te in taken) or ctx.quoted(s):
                 continue
             trigs.append(Trig(s, e, self.p.triggers[1], at.text[s:e], 0, anaphoric=True))
         if not trigs:
@@ -224,12 +296,12 @@ class EventExtractor:
         trigs.sort(key=lambda t: t.start)
         # clauses
         bounds = [base + m.start() for m in self.p.boundaries.finditer(text) if m.start() > 0]
+
         def clause_of(pos: int) -> int:
             return sum(1 for b in bounds if b <= pos)
-        clause_text = {}
+
         edges = [base] + bounds + [sent.end]
-        for i in range(len(edges) - 1):
-            clause_text[i] = at.mtext[edges[i]:edges[i + 1]]
+        clause_text = {i: at.mtext[edges[i]:edges[i + 1]] for i in range(len(edges) - 1)}
         for t in trigs:
             t.clause = clause_of(t.start)
             lead = at.mtext[edges[t.clause]:t.start]
@@ -237,50 +309,68 @@ class EventExtractor:
                 t.descriptor = True
         main = [t for t in trigs if not t.anaphoric]
         for t in trigs:
-            if t.anaphoric:
-                src = next((x for x in main), None)
-                if src is not None:
-                    t.spec = src.spec
-        # dates (skip those inside agreement names: "the 1998 joint declaration")
+            if t.anaphoric and main:
+                t.spec = main[0].spec
+        # dates (not those inside agreement names: "the 1998 joint declaration")
         dates = [(base + d.start, d) for d in find_dates(at.text[sent.start:sent.end], at.published)
-                 if d.value and not any(a.start <= base + d.start < a.end for a in ags)]
-        # "the two leaders"
-        pairs = [(base + m.start(), self.p.pair_offices.get(m.group("office").lower(), "leader"))
-                 for m in self.p.pair.finditer(text)]
+                 if d.value and not any(a.start <= base + d.start < a.end for a in ags)
+                 and not _REFERENCE_TIME.search(text[max(0, d.start - 8):d.start])]
 
-        def nearest(pos: int, *, dates_mode=False, person=True):
+        def nearest(pos: int, *, kind: str):
+            """The trigger a mention at `pos` belongs to: the nearest in its clause; a
+            "when"/"where" clause lends its actors to the clause before; a subject before
+            the first clause boundary goes to the first trigger."""
             c = clause_of(pos)
             same = [t for t in trigs if t.clause == c]
             if same:
-                if dates_mode:
-                    after = [t for t in same if t.start <= pos]
-                    if after:  # a date mostly follows its trigger ("met ... on Monday")
-                        return max(after, key=lambda t: t.start)
+                if kind == "date":
+                    before = [t for t in same if t.start <= pos and pos - t.end <= MAX_DATE_GAP]
+                    if before:  # a date mostly follows its trigger ("met ... on Monday")
+                        return max(before, key=lambda t: t.start)
+                    after = [t for t in same if t.start > pos and t.start - pos <= 60]
+                    return min(after, key=lambda t: t.start) if after else None
                 return min(same, key=lambda t: abs(t.start - pos))
+            if kind == "date":
+                return None
             lead = _CLAUSE_LEAD.match(clause_text.get(c, ""))
-            if lead:
+            if lead and lead.group(1).lower() in ("when", "where"):
                 for cc in range(c - 1, -1, -1):
                     prev = [t for t in trigs if t.clause == cc]
                     if prev:
                         return prev[-1]
-            if c == 0 and not dates_mode and person:
+            if c == 0 and kind == PERSON:
                 return trigs[0]
             return None
 
         for m in sm:
-            t = nearest(m.span.start, person=m.kind == PERSON)
+            t = nearest(m.span.start, kind=m.kind)
             if t is not None:
                 t.actors.append(m)
         for pos, d in dates:
-            t = nearest(pos, dates_mode=True)
+            t = nearest(pos, kind="date")
             if t is not None:
                 t.dates.append((pos, d))
-        if len(dates) == 1 and sum(1 for t in trigs if not t.descriptor) == 1 and not any(t.dates for t in trigs):
-            next(t for t in trigs if not t.descriptor).dates.append(dates[0])
-        for pos, office in pairs:
-            t = nearest(pos)
+        undated = [t for t in trigs if not t.dates and not t.descriptor]
+        if undated and len(dates) == 1:
+            pos, d = dates[0]
+            framing = pos - base < 12 and len(d.value) == 4
+            lead = sent.index < 3 and len(d.value) == 10 and all(t.spec.family in ("meeting", "visit") for t in undated)
+            if framing or lead:
+                # "This year's milestones: the Expo ..., the summit ..."; "In 1998, ...";
+                # a news lead: "X and Y agreed on Thursday to ..., meeting on the sidelines of ..."
+                for t in undated:
+                    t.dates.append(dates[0])
+        for m in self.p.pair.finditer(text):
+            t = nearest(base + m.start(), kind=PERSON)
             if t is not None:
-                t.pairs.append(office)
+                t.pairs.append(self.p.pair_offices.get(m.group("office").lower(), "leader"))
+        for m in self.p.pair_pronoun.finditer(text):
+            pos = base + m.start()
+            if any(x.start() <= m.start() < x.end() for x in self.p.pair.finditer(text)):
+                continue
+            t = nearest(pos, kind=PERSON)
+            if t is not None and t.spec.family == "meeting" and (m.start() == 0 or 0 <= t.start - base - m.end() <= 25):
+                t.pairs.append("recent")
         # "who" clauses: the antecedent takes part in the clause's events
         for b in bounds:
             if re.match(r"(?i)[\s,]*who\b", at.mtext[b:b + 8]):
@@ -292,62 +382,61 @@ class EventExtractor:
 
         subject = sm[0] if sm and sm[0].kind == PERSON and sm[0].span.start < trigs[0].start and clause_of(sm[0].span.start) == 0 else None
         span = Span(at.article_id, sent.index, sent.start, sent.end)
-        drafts = []
-        hosts = [t for t in trigs if not t.descriptor and not t.anaphoric]
+        hosts = [t for t in trigs if not t.descriptor and not t.anaphoric and t.spec.family in ("meeting", "visit")]
+        # a "first visit by ..." clause with no date of its own describes the sentence's event
         for t in trigs:
-            d = self._draft(at, t, sent, text, base, focal, names, subject, last_person, sm, span)
-            if d is None:
-                continue
-            if t.descriptor and d.date is None:
-                host = next((h for h in hosts if h.spec.family in ("meeting", "visit")), None)
-                if host is not None:
-                    host.actors += [a for a in t.actors if a.kind in (PERSON, COUNTRY, DEMONYM)]
-                    host.descriptor_location = d.location  # type: ignore[attr-defined]
-                continue
-            drafts.append((t, d))
-        # descriptors may have lent actors to their hosts: rebuild those
+            if t.descriptor and not t.dates and hosts:
+                host = hosts[0]
+                host.actors += [a for a in t.actors if a.kind in (PERSON, COUNTRY, DEMONYM, PLACE)]
+                t.absorbed = True
         out = []
-        for t, d in drafts:
-            if getattr(t, "descriptor_location", None) is not None or any(
-                    x.descriptor for x in trigs):
-                d2 = self._draft(at, t, sent, text, base, focal, names, subject, last_person, sm, span)
-                if d2 is not None:
-                    if d2.location is None:
-                        d2.location = getattr(t, "descriptor_location", None)
-                    d = d2
-            if t.anaphoric:
-                src = next((x for x, _ in drafts if not x.anaphoric), None)
-                if src is not None:
-                    d.participants = list(dict.fromkeys(d.participants + [p for p in self._participants(src, names) if self._is_country(p)]))
-                    if not d.participants:
-                        d.participants = self._focal_pair(focal)
+        for t in trigs:
+            if getattr(t, "absorbed", False):
+                continue
+            d = self._draft(ctx, t, sent, subject, sm, span)
+            if d is None or (t.descriptor and d.date is None):
+                continue
+            if d.family == "visit":
+                split = self._split_destinations(t, d)
+                if split:
+                    out += split
+                    continue
+            if t.anaphoric and main:
+                src = self._draft(ctx, main[0], sent, subject, sm, span)
+                gen = [p for p in (src.participants if src else []) if self._is_country(p)]
+                d.participants = list(dict.fromkeys(d.participants + gen))
+                if not d.participants:
+                    d.participants = self._focal_pair(ctx.focal)
             out.append(d)
         out = [d for d in out if self._keep(d)]
-        # outcomes and disputes
-        new_agreements = []
-        for d, t in ((d, next(t for t, dd in drafts if dd is d or dd.key == d.key)) for d in out):
-            pass
         for d in out:
             for dp in dis:
                 d.concerns.append(ref_key(dp.ref))
+        return out, self._outcomes(ctx, sent, out, ags, trigs)
+
+    def _outcomes(self, ctx, sent, out, ags, trigs) -> list[AgreementRecord]:
+        """An agreement phrase tied to a meeting by a verb ("the summit produced a joint
+        statement", "the joint statement they issued at their summit") is its outcome."""
+        at = ctx.at
+        new = []
         meet = [d for d in out if d.family == "meeting"]
+        if not meet:
+            return new
         for a in ags:
-            if not meet:
-                break
-            between = at.mtext[sent.start:a.start]
-            if not self.p.outcome_verbs.search(between[-80:]):
+            window = at.mtext[max(sent.start, a.start - 80):a.start] + " " + at.mtext[a.end:min(sent.end, a.end + 40)]
+            if not self.p.outcome_verbs.search(window):
                 continue
             ev = meet[0]
             if a.ref:
                 ev.outcome.append(ref_key(a.ref))
                 continue
-            if a.kind not in ("joint-statement", "joint-declaration", "agreement", "treaty", "statement"):
+            if a.kind not in ("joint-statement", "joint-declaration", "agreement", "treaty") or a.year:
                 continue
-            rec = self._new_agreement(ev, a, at, sent, names)
+            rec = self._new_agreement(ev, a, at, sent, ctx.names)
             if rec is not None:
                 ev.outcome.append(rec.key)
-                new_agreements.append(rec)
-        return out, new_agreements
+                new.append(rec)
+        return new
 
     def _is_country(self, key: str) -> bool:
         e = self.kb.get(key[4:]) if key.startswith("ref:") else None
@@ -356,19 +445,10 @@ class EventExtractor:
     def _focal_pair(self, focal) -> list[str]:
         return list(focal[:2]) if len(focal) >= 2 else []
 
-    def _participants(self, t: Trig, names) -> list[str]:
-        out = []
-        for m in t.actors:
-            if m.kind == DEMONYM:
-                continue
-            if m.kind in (PERSON, ORGANIZATION, COUNTRY):
-                out.append(m.key)
-        return out
-
-    def _draft(self, at, t: Trig, sent, text, base, focal, names, subject, last_person, sm, span) -> Draft | None:
+    def _draft(self, ctx: "_Context", t: Trig, sent, subject, sm, span) -> Draft | None:
+        at, focal, names = ctx.at, ctx.focal, ctx.names
         spec = t.spec
         cls, key, family = spec.cls, spec.key, spec.family
-        clause_start = base
         lead = at.mtext[max(sent.start, t.start - 80):t.start]
         # negated: "no summit", "has not visited"
         if re.search(r"(?i)\b(?:no|never|not)\s+(?:\w+\s+){0,2}$", lead):
@@ -383,10 +463,12 @@ class EventExtractor:
             if m.kind == ORGANIZATION and self._media(m.key):
                 continue
             before = at.mtext[max(sent.start, m.span.start - 30):m.span.start]
+            if _HOST_EVENT.search(before):
+                continue  # "on the sidelines of the APEC gathering": the setting, not a party
             if m.kind == PLACE or (m.kind == COUNTRY and spec.family == "visit" and _TO_PREP.search(before)
                                    and m.span.start > t.start):
-                if m.kind == PLACE and not (_LOC_PREP.search(before) or m.span.end <= t.start and
-                                            at.mtext[m.span.end:t.start].strip() in ("", "'s")):
+                adjacent = m.span.end <= t.start and at.mtext[m.span.end:t.start].strip() in ("", "'s")
+                if m.kind == PLACE and not (_LOC_PREP.search(before) or adjacent):
                     continue
                 if location is None or m.kind == PLACE and self._is_country(location):
                     location = m.key
@@ -398,6 +480,8 @@ class EventExtractor:
             if m.kind == PERSON and "person" in allowed:
                 participants.append(m.key)
             elif m.kind == ORGANIZATION and "organization" in allowed:
+                if spec.key == "ruling" and not self._court(m.key, names):
+                    continue
                 participants.append(m.key)
             elif m.kind == COUNTRY and "country" in allowed:
                 if spec.family in ("meeting", "visit") and not re.search(
@@ -406,87 +490,137 @@ class EventExtractor:
                 participants.append(m.key)
         # "courtesy visit to acting president X": a visit to a person is a meeting
         if spec.family == "visit":
-            after = at.mtext[t.end:t.end + 60]
-            obj = re.match(r"(?i)\s+(?:to|on|with)\s+", after)
+            obj = re.match(r"(?i)\s+(?:to|on|with)\s+", at.mtext[t.end:t.end + 60])
             if obj:
                 tgt = next((m for m in t.actors if m.kind == PERSON and m.span.start > t.end), None)
                 if tgt is not None and not [m for m in t.actors if m.kind == PLACE and t.end < m.span.start < tgt.span.start]:
                     cls, key, family = "Meeting", "meeting", "meeting"
-        persons = [p for p in participants if not self._is_country(p) and p.split(":")[1] != "organization"]
         # the sentence subject is the agent of a coordinated verb ("X met Y and is to visit Z")
-        clause_lead = at.mtext[max(sent.start, t.start - 80):t.start]
         if spec.family in ("meeting", "visit") and subject is not None and re.search(
-                r"(?i)\band\s+(?:is|was|will|has|had|then)\b[^,;]*$", clause_lead) and not any(
-                m.kind == PERSON and m.span.start < t.start and m.span.start > t.start - 80 for m in t.actors):
+                r"(?i)\band\s+(?:is|was|will|has|had|then)\b[^,;]*$", lead) and not any(
+                m.kind == PERSON and t.start - 80 < m.span.start < t.start for m in t.actors):
             if subject.key not in participants:
                 participants.insert(0, subject.key)
-        # a possessive or personal pronoun right before the trigger stands for the sentence
-        # subject, else for the last person named
+        # a pronoun right before the trigger ("his talks") stands for the sentence subject,
+        # else for the last person named
         if "person" in allowed:
             near = at.mtext[max(sent.start, t.start - 40):t.start]
             pron = re.search(r"(?i)\b(?:his|her|he|she)\b(?:\s+\w+){0,3}\s*$", near)
-            if pron or not any(self._kind_of(p) == PERSON for p in participants) and _PRONOUN.search(
-                    at.mtext[max(sent.start, t.start - 60):min(sent.end, t.end + 30)]):
+            no_person = not any(self._kind_of(p) == PERSON for p in participants)
+            if pron or no_person and _PRONOUN.search(at.mtext[max(sent.start, t.start - 60):min(sent.end, t.end + 30)]):
                 prior = [m for m in sm if m.kind == PERSON and m.span.start < t.start]
                 ref = subject if subject is not None and subject.span.start < t.start else (
-                    prior[-1] if prior else last_person)
-                if ref is not None and ref.key not in participants and (pron or not any(
-                        self._kind_of(p) == PERSON for p in participants)):
+                    prior[-1] if prior else (ctx.recent[-1] if ctx.recent else None))
+                if ref is not None and ref.key not in participants and (pron or no_person):
                     participants.append(ref.key)
         # dates
         date = end_date = None
         if t.dates:
-            pos, dm = min(t.dates, key=lambda pd: (0 if pd[0] >= t.start else 1, abs(pd[0] - t.start)))
+            _pos, dm = min(t.dates, key=lambda pd: (0 if pd[0] >= t.start else 1, abs(pd[0] - t.start)))
             date, end_date = dm.value, dm.end_value
-        anniv = _ANNIV.search(at.mtext[max(sent.start, t.start - 70):t.start])
-        if anniv:
-            n = int(anniv.group(1))
-            year = int((date or at.published or "0")[:4]) if (date or at.published) else None
-            date = f"{year - n:04d}" if year else None
+        before_t = at.mtext[max(sent.start, t.start - 70):t.start]
+        back = _ANNIV.search(before_t) or _YEARS_SINCE.search(before_t)
+        if back:
+            # "the 20th anniversary of the World Cup", "11 years since the last summit": the
+            # event lies that many years before the sentence's own time
+            word = back.group(1).lower()
+            n = int(word) if word.isdigit() else _NUMBERS.get(word, 0)
+            ref_date = date or at.published
+            date = f"{int(ref_date[:4]) - n:04d}" if ref_date and n else None
             end_date = None
-        if spec.key in ("expo", "world-cup", "olympics") and location is None:
+        if family == "meeting" and _MINISTERS.search(before_t):
+            participants += [c for c in self._focal_pair(focal) if c not in participants]
+        if family == "meeting" and not participants and ctx.publisher and _WE.search(
+                at.mtext[max(sent.start, t.start - 40):t.start]):
+            participants.append(ctx.publisher)  # "we held a joint seminar": the publishing institute
+        # a place written right before the trigger: "the Osaka Expo", "their Tokyo summit"
+        if location is None:
             left = [m for m in sm if m.kind == PLACE and 0 <= t.start - m.span.end <= 2]
             if left:
                 location = left[-1].key
+        if location is None and family in ("meeting", "visit") and ctx.dateline and t.start < ctx.dateline[0] \
+                and family == "meeting":
+            location = ctx.dateline[1]
         if spec.key in ("world-cup", "olympics"):
             participants = [p for p in participants if self._is_country(p)]
-        # "the two leaders"
+        when = date or at.published
+        # "the two leaders": the office holders of the article's two countries
         for office in t.pairs:
-            when = date or at.published
+            if office == "recent":
+                if not any(self._kind_of(p) == PERSON for p in participants):
+                    participants += self._recent_pair(ctx, focal, names)
+                continue
             for c in focal[:2]:
                 holders = self._leaders(c, when, office)
                 if len(holders) == 1:
                     participants.append(ref_key(holders[0]))
-        # a bilateral summit names one leader: add the other country's leader at the time
-        if cls == "Summit" and len(focal) >= 2:
-            when = date or None
-            leaders = [p for p in participants if p.startswith("ref:") and self.kb.get(p[4:]) and
-                       self.kb.get(p[4:]).kind == PERSON and self.kb.is_leader(p[4:], when or at.published)]
-            others = [p for p in participants if self._kind_of(p) == PERSON and p not in leaders]
-            if len(leaders) == 1 and not others and when:
-                mine = self._country_of(leaders[0], names)
-                for c in focal[:2]:
-                    if c != mine and mine in focal[:2]:
-                        h = self._leaders(c, when, "leader")
+        # a bilateral summit: complete the pair of leaders from the reference knowledge
+        if cls == "Summit" and len(focal) >= 2 and date:
+            persons = [p for p in participants if self._kind_of(p) == PERSON]
+            orgs = [p for p in participants if self._kind_of(p) == ORGANIZATION]
+            leaders = [p for p in persons if p.startswith("ref:") and self.kb.is_leader(p[4:], date)]
+            if not orgs and len(persons) == len(leaders) <= 1:
+                mine = {self._country_of(p, names) for p in leaders}
+                if not leaders or mine & set(focal[:2]):
+                    for c in focal[:2]:
+                        if c in mine:
+                            continue
+                        h = self._leaders(c, date, "leader")
                         if len(h) == 1:
                             participants.append(ref_key(h[0]))
         if spec.key == "inauguration" and date:
             named = [m.key for m in t.actors if m.kind == COUNTRY] + participants
             participants += [ref_key(p) for p in self._took_office_on(date, named, names)]
         # hypothetical or generic mentions without a date are not events
-        clause_txt = at.mtext[max(sent.start, t.start - 120):min(sent.end, t.end + 60)]
-        if date is None and (self.p.hypothetical.search(clause_txt) or spec.needs_date):
+        window = at.mtext[max(sent.start, t.start - 120):min(sent.end, t.end + 60)]
+        if date is None and (self.p.hypothetical.search(window) or spec.needs_date):
             return None
-        if date is None and t.text.lower().endswith("s") and t.text.lower() not in ("talks",) and not any(
-                self._kind_of(p) == PERSON for p in participants):
-            return None
+        if t.text.lower().endswith("s") and t.text.lower() not in ("talks",) and not any(
+                self._kind_of(p) == PERSON for p in participants) and not t.text[:1].isupper():
+            return None  # "summit meetings held on the sidelines": a kind of event, not one
+        if family == "visit" and not any(self._kind_of(p) in (PERSON, COUNTRY) for p in participants):
+            return None  # a visit needs a visitor
         if cls in ("Meeting", "Summit") and not participants:
             participants = self._focal_pair(focal) if (date or location) else []
-        if not participants and not (date and location) and not (location and spec.key in ("expo",)):
+        if not participants and not (date and location):
             if not (spec.key in ("expo", "world-cup", "olympics") and date):
                 return None
         return Draft(cls=cls, key=key, family=family, label=spec.label, participants=participants,
                      date=date, end_date=end_date, location=location, spans=[span], quotes=[t.text])
+
+    def _split_destinations(self, t: Trig, d: Draft) -> list[Draft]:
+        """"delegations to the U.S. from April 3-11 and Japan from April 24-28": one visit
+        per destination, each with the dates written after it."""
+        dests = sorted((m for m in t.actors if m.kind in (PLACE, COUNTRY) and m.span.start > t.end),
+                       key=lambda m: m.span.start)
+        if len(dests) < 2 or len(t.dates) < 2:
+            return []
+        out = []
+        for i, dest in enumerate(dests):
+            stop = dests[i + 1].span.start if i + 1 < len(dests) else 1 << 62
+            ds = sorted((pos, dm) for pos, dm in t.dates if dest.span.end <= pos < stop)
+            if not ds:
+                return []
+            dm = ds[0][1]
+            parts = [p for p in d.participants if p not in {x.key for x in dests}]
+            out.append(Draft(cls=d.cls, key=d.key, family=d.family, label=d.label, participants=parts,
+                             date=dm.value, end_date=dm.end_value, location=dest.key, spans=list(d.spans),
+                             quotes=list(d.quotes)))
+        return out
+
+    def _recent_pair(self, ctx, focal, names) -> list[str]:
+        """The last person named from each of the article's two countries."""
+        out = []
+        for c in focal[:2]:
+            for m in reversed(ctx.recent[-12:]):
+                if self._country_of(m.key, names) == c:
+                    out.append(m.key)
+                    break
+        return out if len(out) == 2 else []
+
+    def _court(self, key: str, names) -> bool:
+        e = self.kb.get(key[4:]) if key.startswith("ref:") else None
+        return bool(e and e.subkind == "court") or "court" in names.get(key, "").lower()
 
     def _media(self, key: str) -> bool:
         e = self.kb.get(key[4:]) if key.startswith("ref:") else None
