@@ -119,6 +119,9 @@ class PersonPatterns:
     not_name: frozenset[str]
     roles_regex: re.Pattern
     korean_surnames: frozenset[str]
+    korean_name: re.Pattern
+    speech: re.Pattern
+    envoy: re.Pattern
 
 
 NAME_WORD = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?|[A-Z]{2,}(?=\s+[A-Z][a-z]))"
@@ -137,7 +140,13 @@ def person_patterns(kb: ReferenceKB) -> PersonPatterns:
         rf"(?P<title>(?i:{title_alt}))\s+(?P<name>{NAME})(?![\w])")
     roles = sorted(set(data.get("roles") or []), key=lambda t: (-len(t), t))
     roles_regex = re.compile(r"(?i:\b(?:" + "|".join(re.escape(r) for r in roles) + r")\b)")
+    ks = sorted(resources.load_lines("patterns", "korean_surnames.txt"), key=lambda x: (-len(x), x))
+    speech = "|".join(re.escape(v) for v in data.get("speech_verbs") or ["said"])
+    envoys = "|".join(re.escape(v) for v in data.get("envoy_titles") or ["ambassador"])
     return PersonPatterns(
+        korean_name=re.compile(r"(?<![\w-])(?:" + "|".join(ks) + r")[ \t]+[A-Z][a-z]+-[a-z]+(?![\w-])"),
+        speech=re.compile(rf"(?:\b(?:{speech})[ \t]+(?P<a>{NAME})(?![\w])|(?<![\w])(?P<b>{NAME})[ \t]+(?:{speech})\b)"),
+        envoy=re.compile(rf"(?i:\b(?:{envoys}))[ \t]+to[ \t]+(?:the[ \t]+)?[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)*,[ \t]+(?P<name>{NAME})(?![\w])"),
         title_regex=title_regex,
         honorifics=frozenset(data.get("honorifics") or []),
         not_name=frozenset(data.get("not_name_words") or []),
@@ -163,6 +172,24 @@ def org_patterns() -> OrgPatterns:
     pat = (rf"(?<![\w-])(?:(?:{cap}{sp}){{0,4}}(?:{of_heads}){sp}(?:of|for|on){sp}(?:the{sp})?{cap}{tail}"
            rf"|(?:{cap}(?:{sp}|-)){{1,5}}(?:{heads}))(?![\w])")
     return OrgPatterns(regex=re.compile(pat), not_orgs=frozenset(x.lower() for x in data.get("not_organizations") or []))
+
+
+@dataclass(frozen=True)
+class PlacePatterns:
+    venue: re.Pattern
+    district: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def place_patterns() -> PlacePatterns:
+    data = resources.load_yaml("patterns", "places.yaml") or {}
+    venues = "|".join(alias_regex(v) for v in sorted(data.get("venues") or [], key=lambda t: (-len(t), t)))
+    districts = "|".join(re.escape(d) for d in data.get("districts") or [])
+    cap = r"[A-Z][\w.'&-]*"
+    return PlacePatterns(
+        venue=re.compile(rf"(?<![\w-])(?:{cap}[ \t]+){{1,4}}(?:{venues})(?![\w])"),
+        district=re.compile(rf"\bthe[ \t]+(?P<name>{cap}(?:[ \t]{cap})?)[ \t]+(?:{districts})\b"),
+    )
 
 
 @dataclass
@@ -236,6 +263,7 @@ class ActorFinder:
         self.gaz = gazetteer(kb)
         self.pp = person_patterns(kb)
         self.op = org_patterns()
+        self.plp = place_patterns()
 
     # -- helpers -----------------------------------------------------------------
     def _country_left_of(self, at: ArticleText, pos: int, mentions: list[Mention]) -> str | None:
@@ -339,7 +367,8 @@ class ActorFinder:
             role_m = self.pp.roles_regex.search(after)
             if not role_m or role_m.start() > 45:
                 continue
-            if after.lstrip().startswith(",") and not re.match(r"\s*,\s*(?:a|an|the|former|[A-Z]{2,}\s)", after):
+            if after.lstrip().startswith(",") and not re.match(
+                    r"\s*,\s*(?:(?:a|an|the|former|[A-Z]{2,})\s|(?:[\w-]+\s+){0,3}?" + re.escape(role_m.group(0)) + r")", after):
                 continue
             clean = _tidy_name(name)
             hit = self.gaz.lookup(clean)
@@ -347,6 +376,41 @@ class ActorFinder:
                 continue
             add(PERSON, new_key(PERSON, clean), m.start("name"), m.end("name"), clean, via="pattern")
             local_aliases[norm_key(clean)] = (PERSON, new_key(PERSON, clean), clean)
+
+        # 2b'. more people: Korean-shaped names ("Kim Keon-hee"), quoted speakers ("said
+        # Jane Roe"), envoys ("ambassador to Japan, Lee Hyuk")
+        found = [(m.start(), m.end(), m.group(0)) for m in self.pp.korean_name.finditer(mtext)]
+        for m in self.pp.speech.finditer(mtext):
+            g = "a" if m.group("a") else "b"
+            found.append((m.start(g), m.end(g), m.group(g)))
+        for m in self.pp.envoy.finditer(mtext):
+            found.append((m.start("name"), m.end("name"), m.group("name")))
+        for start, end, name in sorted(found):
+            if not self._is_name(name) or not claims.free(start, end):
+                continue
+            clean = _tidy_name(name)
+            hit = self.gaz.lookup(clean)
+            if hit and hit[0].kind == PERSON:
+                ref = self.kb.get(hit[0].id)
+                add(PERSON, ref_key(ref.id), start, end, ref.name, country=ref.country)
+                continue
+            if hit:
+                continue
+            add(PERSON, new_key(PERSON, clean), start, end, clean, via="pattern")
+            local_aliases[norm_key(clean)] = (PERSON, new_key(PERSON, clean), clean)
+
+        # 2b''. places the reference does not know: venues ("Seoul Air Base"), districts
+        # ("the Ginza district"), "in Kananaskis, Canada"
+        for m in self.plp.venue.finditer(mtext):
+            self._new_place(at, m.start(), m.end(), None, mentions, claims, add, inner_ok=(PLACE, COUNTRY, ORGANIZATION))
+        for m in self.plp.district.finditer(mtext):
+            self._new_place(at, m.start("name"), m.end("name"), None, mentions, claims, add, inner_ok=())
+        for c in [x for x in mentions if x.kind == COUNTRY]:
+            left = re.search(r"\b(?:in|at|to|from|near)[ \t]+(?P<name>[A-Z][\w'-]+(?:[ \t][A-Z][\w'-]+)?),[ \t]*$",
+                             mtext[max(0, c.span.start - 50):c.span.start])
+            if left and not re.match(r"['’]s\b", mtext[c.span.end:c.span.end + 2]):
+                s0 = max(0, c.span.start - 50) + left.start("name")
+                self._new_place(at, s0, s0 + len(left.group("name")), c.key, mentions, claims, add, inner_ok=())
 
         # 2c. metadata: authors and publisher
         for kind, key, name, forms in self.metadata_actors(authors, publisher):
@@ -375,8 +439,8 @@ class ActorFinder:
                 continue
             if not claims.free(start, end):
                 inner = [x for x in mentions if x.span.start < end and start < x.span.end]
-                if not inner or any(x.kind not in (PLACE, COUNTRY) or x.span.start < start or x.span.end > end
-                                    for x in inner):
+                if not inner or any(x.kind not in (PLACE, COUNTRY) or x.via == "pattern" or x.span.start < start
+                                    or x.span.end > end for x in inner):
                     continue
                 # "Korea-Japan Business Conference", "University of Vienna": the name wins
                 # over the places written inside it
@@ -439,6 +503,29 @@ class ActorFinder:
                 m = _with(m, country=ref_key(m.country))
             out.append(m)
         return out
+
+    def _new_place(self, at, start, end, country, mentions, claims, add, *, inner_ok) -> None:
+        surface = at.text[start:end]
+        lead = re.match(r"(?:(?:The|the|In|At|On|From|To|Near|And|A)[ \t]+)+", surface)
+        if lead:
+            start += lead.end()
+            surface = surface[lead.end():]
+        name = " ".join(surface.split())
+        if len(name) < 3 or name.split()[0] in self.pp.not_name and len(name.split()) == 1:
+            return
+        if not claims.free(start, end):
+            inner = [x for x in mentions if x.span.start < end and start < x.span.end]
+            if not inner or any(x.kind not in inner_ok or x.span.start < start or x.span.end > end for x in inner):
+                return
+            for x in inner:
+                mentions.remove(x)
+                claims.release(x.span.start, x.span.end)
+        hit = self.gaz.lookup(name)
+        if hit:
+            e = self.kb.get(hit[0].id)
+            add(e.kind, ref_key(e.id), start, end, e.name, country=e.country)
+            return
+        add(PLACE, new_key(PLACE, name), start, end, name, country=country, via="pattern")
 
     def metadata_actors(self, authors=(), publisher: str | None = None):
         """(kind, key, name, spellings) of the article's authors and publisher."""

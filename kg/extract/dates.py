@@ -109,15 +109,19 @@ def _pick_year(month: int, day: int | None, published: str | None, tns: str, anc
         cands.append((key, y, pub))
     def months(key, pub):
         return (key[0] - pub[0]) * 12 + (key[1] - pub[1]) + ((key[2] - pub[2]) / 31 if len(key) == 3 else 0)
-    if tns == "future":
-        ok = [c for c in cands if c[0] >= c[2]]
-        if ok:
-            return min(ok, key=lambda c: months(c[0], c[2]))[1]
-    if tns == "past":
-        ok = [c for c in cands if c[0] <= c[2]]
-        if ok:
-            return max(ok, key=lambda c: months(c[0], c[2]))[1]
-    return min(cands, key=lambda c: abs(months(c[0], c[2])))[1]
+    # the candidate nearest the publication date, unless the tense says the other side and
+    # a candidate on that side is not much further away
+    best = min(cands, key=lambda c: abs(months(c[0], c[2])))
+    gap = months(best[0], best[2])
+    if tns == "past" and gap > 1:
+        alt = [c for c in cands if months(c[0], c[2]) <= 0 and abs(months(c[0], c[2])) <= 7]
+        if alt:
+            best = max(alt, key=lambda c: months(c[0], c[2]))
+    elif tns == "future" and gap < -1:
+        alt = [c for c in cands if months(c[0], c[2]) >= 0 and months(c[0], c[2]) <= 7]
+        if alt:
+            best = min(alt, key=lambda c: months(c[0], c[2]))
+    return best[1]
 
 
 def _fmt(y: int | None, m: int | None = None, d: int | None = None) -> str | None:

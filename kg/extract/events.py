@@ -235,8 +235,10 @@ class EventExtractor:
             for m in sm:
                 if m.kind == PERSON:
                     ctx.recent.append(m)
+        drafts = self._inherit_dates(drafts, names)
         drafts = self._merge(drafts, names)
-        drafts = self._inherit_dates(drafts)
+        drafts = self._inherit_dates(drafts, names)
+        drafts = [self._summit_if_leaders(d) for d in drafts]
         events = tuple(EventRecord(
             cls=d.cls, key=d.key, label=d.label, participants=tuple(dict.fromkeys(d.participants)),
             date=d.date, end_date=d.end_date, location=d.location, outcome=tuple(dict.fromkeys(d.outcome)),
@@ -347,13 +349,16 @@ class EventExtractor:
             if t is not None:
                 t.actors.append(m)
         for pos, d in dates:
-            t = nearest(pos, kind="date")
+            end = pos + (d.end - d.start)
+            glued = [t for t in trigs if 0 <= t.start - end <= 25 and re.fullmatch(
+                r"(?:\s*(?-i:[A-Z][\w.'-]*|'s))*\s*", at.mtext[end:t.start])]
+            t = glued[0] if glued else nearest(pos, kind="date")  # "Yoon's March 16-17 visit", "the 2005 APEC summit"
             if t is not None:
                 t.dates.append((pos, d))
         undated = [t for t in trigs if not t.dates and not t.descriptor]
         if undated and len(dates) == 1:
             pos, d = dates[0]
-            framing = pos - base < 12 and len(d.value) == 4
+            framing = pos - base < 4 or (pos - base < 12 and re.match(r"(?i)\s*(?:in|on|by|since|during|at)\s*$", text[:pos - base]))
             lead = sent.index < 3 and len(d.value) == 10 and all(t.spec.family in ("meeting", "visit") for t in undated)
             if framing or lead:
                 # "This year's milestones: the Expo ..., the summit ..."; "In 1998, ...";
@@ -697,6 +702,10 @@ class EventExtractor:
         if a.location and b.location and a.location != b.location:
             return False
         pa, pb = self._persons(a), self._persons(b)
+        oa_ = {p for p in a.participants if self._kind_of(p) == ORGANIZATION}
+        ob_ = {p for p in b.participants if self._kind_of(p) == ORGANIZATION}
+        if (oa_ or ob_) and not (oa_ & ob_) and (a.location or b.location) and a.location != b.location:
+            return False  # "the G7 summit in Hiroshima" is not the leaders' own summit talks
         if pa and pb:
             return pa <= pb or pb <= pa
         same_day = bool(a.date and b.date and a.date == b.date)
@@ -732,24 +741,40 @@ class EventExtractor:
                 out.append(d)
         return out
 
-    def _inherit_dates(self, drafts: list[Draft]) -> list[Draft]:
-        """An undated visit takes the date of the visitor's dated meeting at the same place;
-        an undated meeting then takes the date of the participant's dated visit."""
+    def _inherit_dates(self, drafts: list[Draft], names) -> list[Draft]:
+        """An undated visit takes the date of the visitor's dated meeting at the place it
+        went to; an undated meeting then takes the date of its participant's dated visit."""
+        def within(place: str | None, area: str | None) -> bool:
+            if not place or not area:
+                return False
+            return place == area or self._country_of(place, names) == area
         for d in drafts:
             if d.family == "visit" and d.date is None and d.location:
                 for o in drafts:
-                    if o.family == "meeting" and o.date and o.location == d.location and self._persons(d) & self._persons(o):
+                    if o.family == "meeting" and o.date and within(o.location, d.location) and self._persons(d) & self._persons(o):
                         d.date = o.date
+                        if self._is_country(d.location) and o.location and not self._is_country(o.location):
+                            d.location = o.location
                         break
         for d in drafts:
             if d.family == "meeting" and d.date is None:
                 for o in drafts:
-                    if o.family == "visit" and o.date and self._persons(d) & self._persons(o) and len(o.date) == 10:
+                    if o.family == "visit" and o.date and self._persons(d) & self._persons(o) and len(o.date) == 10 \
+                            and (d.location is None or within(d.location, o.location)):
                         d.date = o.date
                         if d.location is None:
                             d.location = o.location
                         break
         return drafts
+
+    def _summit_if_leaders(self, d: Draft) -> Draft:
+        """A meeting between heads of state or government is a summit."""
+        if d.cls != "Meeting" or d.family != "meeting":
+            return d
+        persons = [p for p in d.participants if self._kind_of(p) == PERSON]
+        if len(persons) >= 2 and all(p.startswith("ref:") and self.kb.is_leader(p[4:], d.date) for p in persons) and d.date:
+            d.cls = "Summit"
+        return d
 
 
 def _dates_compatible(a: str | None, b: str | None) -> bool:
