@@ -60,6 +60,11 @@ class AgreementFinder:
                 self.dis_index.setdefault(norm_key(f), []).append(d.id)
                 dforms.append(f)
         self.dis_regex = _compile_alternation(dforms)
+        self.cooccur: list[tuple[str, tuple[re.Pattern, ...]]] = []
+        for rec in resources.load_yaml("reference", "disputes.yaml") or []:
+            for terms in rec.get("cooccur") or []:
+                self.cooccur.append((rec["id"], tuple(re.compile(rf"(?<![\w-]){re.escape(t)}(?![\w])", re.I)
+                                                       for t in terms)))
         spec = resources.load_yaml("patterns", "agreements.yaml") or {}
         kinds = []
         self.kind_of: list[tuple[re.Pattern, str]] = []
@@ -114,7 +119,20 @@ class AgreementFinder:
                 ids = self.dis_index.get(norm_key(m.group(0)), [])
                 if ids and at.span(m.start(), m.end()) is not None:
                     disputes.append(DisputePhrase(m.start(), m.end(), at.text[m.start():m.end()], ids[0]))
+        # words that together denote a dispute ("Sado" and "UNESCO" in one sentence)
+        named = {(at.sentence_at(d.start).index, d.ref) for d in disputes}
+        for sent in at.sentences:
+            text = at.mtext[sent.start:sent.end]
+            for did, rxs in self.cooccur:
+                if (sent.index, did) in named:
+                    continue
+                hits = [rx.search(text) for rx in rxs]
+                if all(hits):
+                    first = min(hits, key=lambda h: h.start())
+                    disputes.append(DisputePhrase(sent.start + first.start(), sent.start + first.end(), first.group(0), did))
+                    named.add((sent.index, did))
         agreements.sort(key=lambda a: a.start)
+        disputes.sort(key=lambda d: d.start)
         return agreements, disputes
 
     def _by_kind_year(self, kind, year, sent, at: ArticleText, focal_ids) -> str | None:

@@ -77,7 +77,7 @@ def patterns() -> EventPatterns:
         outcome_verbs=re.compile(r"(?i)\b(?:" + "|".join(re.escape(v) for v in verbs) + r")\b"),
         pair_pronoun=re.compile(extra["pair_pronoun"], re.I),
         generic_plural=re.compile(extra["generic_plural"], re.I),
-        dateline=re.compile(extra["dateline"]),
+        dateline=re.compile(extra["dateline"], re.M),
     )
 
 
@@ -95,6 +95,8 @@ _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "e
             "eleven": 11, "twelve": 12}
 _MINISTERS = re.compile(r"(?i)\b(?:foreign|defen[cs]e|finance|trade|economy|economic|environment)\s+ministers'?\s*$")
 _WE = re.compile(r"\b(?:We|we|Our|our)\b")
+_HABITUAL = re.compile(r"(?i)\b(?:regularly|often|frequently|repeatedly|usually|routinely|annually|every year|each year|in the past|at times)\b")
+_NOT_PRESENT = re.compile(r"(?i)\b(?:grave|tomb|memorial|statue|monument|portrait|funeral|death|widow|legacy)\s+(?:of|to)\s+(?:the\s+(?:late\s+)?)?$")
 _HOST_EVENT = re.compile(r"(?i)\b(?:sidelines|margins|fringes|sideline)\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}$")
 _CLAUSE_LEAD = re.compile(r"(?i)^[\s,;:-]*(when|where|who|which|whom|whose)\b")
 
@@ -168,6 +170,7 @@ class EventExtractor:
     def __init__(self, kb: ReferenceKB):
         self.kb = kb
         self.p = patterns()
+        self._published: str | None = None
 
     # ------------------------------------------------------------------ helpers
     def _country_of(self, key: str, names: dict) -> str | None:
@@ -222,6 +225,7 @@ class EventExtractor:
                 dis_by_sentence.setdefault(s.index, []).append(d)
         blocked = [(m.span.start, m.span.end) for m in mentions if m.kind in (ORGANIZATION, PLACE)]
         blocked += [(a.start, a.end) for a in agreements if a.ref]
+        self._published = at.published
         ctx = _Context(at=at, focal=focal, names=names, quotes=_quoted(at.mtext),
                        dateline=self._dateline(at, mentions), publisher=publisher)
         drafts: list[Draft] = []
@@ -326,11 +330,12 @@ class EventExtractor:
             same = [t for t in trigs if t.clause == c]
             if same:
                 if kind == "date":
-                    before = [t for t in same if t.start <= pos and pos - t.end <= MAX_DATE_GAP]
-                    if before:  # a date mostly follows its trigger ("met ... on Monday")
-                        return max(before, key=lambda t: t.start)
-                    after = [t for t in same if t.start > pos and t.start - pos <= 60]
-                    return min(after, key=lambda t: t.start) if after else None
+                    # a date mostly follows its trigger ("met ... on Monday"); one before the
+                    # trigger counts as a little further away
+                    def gap(t):
+                        return pos - t.end if t.start <= pos else t.start - pos + 15
+                    cands = [t for t in same if gap(t) <= MAX_DATE_GAP]
+                    return min(cands, key=gap) if cands else None
                 return min(same, key=lambda t: abs(t.start - pos))
             if kind == "date":
                 return None
@@ -373,8 +378,13 @@ class EventExtractor:
             pos = base + m.start()
             if any(x.start() <= m.start() < x.end() for x in self.p.pair.finditer(text)):
                 continue
+            if m.start() == 0:  # "They met ... and agreed ...": every meeting of the sentence
+                for t in trigs:
+                    if t.spec.family == "meeting":
+                        t.pairs.append("recent")
+                continue
             t = nearest(pos, kind=PERSON)
-            if t is not None and t.spec.family == "meeting" and (m.start() == 0 or 0 <= t.start - base - m.end() <= 25):
+            if t is not None and t.spec.family == "meeting" and 0 <= t.start - base - m.end() <= 25:
                 t.pairs.append("recent")
         # "who" clauses: the antecedent takes part in the clause's events
         for b in bounds:
@@ -385,14 +395,18 @@ class EventExtractor:
                         if t.clause == clause_of(b):
                             t.actors.append(ante[-1])
 
-        subject = sm[0] if sm and sm[0].kind == PERSON and sm[0].span.start < trigs[0].start and clause_of(sm[0].span.start) == 0 else None
+        first_person = next((m for m in sm if m.kind == PERSON), None)
+        subject = first_person if first_person is not None and first_person.span.start < trigs[0].start \
+            and clause_of(first_person.span.start) == 0 else None
         span = Span(at.article_id, sent.index, sent.start, sent.end)
         hosts = [t for t in trigs if not t.descriptor and not t.anaphoric and t.spec.family in ("meeting", "visit")]
         # a "first visit by ..." clause with no date of its own describes the sentence's event
         for t in trigs:
-            if t.descriptor and not t.dates and hosts:
+            if t.descriptor and hosts:
                 host = hosts[0]
                 host.actors += [a for a in t.actors if a.kind in (PERSON, COUNTRY, DEMONYM, PLACE)]
+                if not host.dates:
+                    host.dates += t.dates
                 t.absorbed = True
         out = []
         for t in trigs:
@@ -468,8 +482,8 @@ class EventExtractor:
             if m.kind == ORGANIZATION and self._media(m.key):
                 continue
             before = at.mtext[max(sent.start, m.span.start - 30):m.span.start]
-            if _HOST_EVENT.search(before):
-                continue  # "on the sidelines of the APEC gathering": the setting, not a party
+            if _HOST_EVENT.search(before) or _NOT_PRESENT.search(before):
+                continue  # "on the sidelines of the APEC gathering", "the grave of X": not a party
             if m.kind == PLACE or (m.kind == COUNTRY and spec.family == "visit" and _TO_PREP.search(before)
                                    and m.span.start > t.start):
                 adjacent = m.span.end <= t.start and at.mtext[m.span.end:t.start].strip() in ("", "'s")
@@ -479,8 +493,10 @@ class EventExtractor:
                     location = m.key
                 continue
             if m.kind == DEMONYM:
-                if "country" in allowed and _OFFICE_NOUN.match(at.mtext[m.span.end:m.span.end + 40]):
-                    participants.append(m.country)
+                office = _OFFICE_NOUN.match(at.mtext[m.span.end:m.span.end + 40])
+                if office and "country" in allowed:
+                    holder = self._definite_holder(at, m, office.group(0), t)
+                    participants.append(holder or m.country)
                 continue
             if m.kind == PERSON and "person" in allowed:
                 participants.append(m.key)
@@ -518,6 +534,11 @@ class EventExtractor:
                     prior[-1] if prior else (ctx.recent[-1] if ctx.recent else None))
                 if ref is not None and ref.key not in participants and (pron or no_person):
                     participants.append(ref.key)
+        obj = re.search(r"(?i)\b(?:hosted|met|received|welcomed|greeted|invited|thanked)\s+(?:him|her)\b", lead[-60:])
+        if obj and ctx.recent:
+            other = next((m for m in reversed(ctx.recent) if m.key not in participants), None)
+            if other is not None:
+                participants.append(other.key)
         # dates
         date = end_date = None
         if t.dates:
@@ -552,7 +573,7 @@ class EventExtractor:
         # "the two leaders": the office holders of the article's two countries
         for office in t.pairs:
             if office == "recent":
-                if not any(self._kind_of(p) == PERSON for p in participants):
+                if not any(self._kind_of(p) in (PERSON, ORGANIZATION) for p in participants):
                     participants += self._recent_pair(ctx, focal, names)
                 continue
             for c in focal[:2]:
@@ -578,7 +599,7 @@ class EventExtractor:
             participants += [ref_key(p) for p in self._took_office_on(date, named, names)]
         # hypothetical or generic mentions without a date are not events
         window = at.mtext[max(sent.start, t.start - 120):min(sent.end, t.end + 60)]
-        if date is None and (self.p.hypothetical.search(window) or spec.needs_date):
+        if date is None and (self.p.hypothetical.search(window) or spec.needs_date or _HABITUAL.search(window)):
             return None
         if t.text.lower().endswith("s") and t.text.lower() not in ("talks",) and not any(
                 self._kind_of(p) == PERSON for p in participants) and not t.text[:1].isupper():
@@ -612,6 +633,26 @@ class EventExtractor:
                              date=dm.value, end_date=dm.end_value, location=dest.key, spans=list(d.spans),
                              quotes=list(d.quotes)))
         return out
+
+    def _definite_holder(self, at, m, office_text: str, t: Trig) -> str | None:
+        """"the South Korean leader" -> the person holding that office at the time."""
+        if not re.search(r"(?i)\bthe\s+$", at.mtext[max(0, m.span.start - 5):m.span.start]):
+            return None  # "a Japanese foreign minister" is anyone who held the post
+        words = office_text.lower().split()
+        office = None
+        if words[-1] in ("leader", "president", "premier"):
+            office = "leader"
+        elif "foreign" in words or "diplomat" in words:
+            office = "foreign-minister"
+        elif "defense" in words or "defence" in words:
+            office = "defense-minister"
+        elif words[-2:] == ["prime", "minister"]:
+            office = "prime-minister"
+        if office is None:
+            return None
+        date = next((d.value for _p, d in t.dates), None) or at.published
+        holders = self._leaders(m.country, date, office)
+        return ref_key(holders[0]) if len(holders) == 1 else None
 
     def _recent_pair(self, ctx, focal, names) -> list[str]:
         """The last person named from each of the article's two countries."""
@@ -699,7 +740,7 @@ class EventExtractor:
             return False
         if not _dates_compatible(a.date, b.date):
             return False
-        if a.location and b.location and a.location != b.location:
+        if not self._places_compatible(a.location, b.location, names):
             return False
         pa, pb = self._persons(a), self._persons(b)
         oa_ = {p for p in a.participants if self._kind_of(p) == ORGANIZATION}
@@ -730,6 +771,15 @@ class EventExtractor:
             return False
         return same_day or bool(oa & ob) or (undated and same_place)
 
+    def _places_compatible(self, a: str | None, b: str | None, names) -> bool:
+        """Same place, or one inside the other as far as kg knows (a venue it has no
+        reference for may lie in any city; a city lies in its country)."""
+        if not a or not b or a == b:
+            return True
+        if a.startswith("new:") or b.startswith("new:"):
+            return True
+        return self._country_of(a, names) == b or self._country_of(b, names) == a
+
     def _merge(self, drafts: list[Draft], names) -> list[Draft]:
         out: list[Draft] = []
         for d in drafts:
@@ -756,15 +806,16 @@ class EventExtractor:
                         if self._is_country(d.location) and o.location and not self._is_country(o.location):
                             d.location = o.location
                         break
+        pub = self._published or ""
         for d in drafts:
             if d.family == "meeting" and d.date is None:
-                for o in drafts:
-                    if o.family == "visit" and o.date and self._persons(d) & self._persons(o) and len(o.date) == 10 \
-                            and (d.location is None or within(d.location, o.location)):
-                        d.date = o.date
-                        if d.location is None:
-                            d.location = o.location
-                        break
+                visits = [o for o in drafts if o.family == "visit" and o.date and len(o.date) == 10
+                          and self._persons(d) & self._persons(o) and (d.location is None or within(d.location, o.location))]
+                if visits:
+                    o = min(visits, key=lambda v: (abs(_ordinal(v.date) - _ordinal(pub)) if len(pub) == 10 else 0, v.date))
+                    d.date = o.date
+                    if d.location is None:
+                        d.location = o.location
         return drafts
 
     def _summit_if_leaders(self, d: Draft) -> Draft:
@@ -775,6 +826,14 @@ class EventExtractor:
         if len(persons) >= 2 and all(p.startswith("ref:") and self.kb.is_leader(p[4:], d.date) for p in persons) and d.date:
             d.cls = "Summit"
         return d
+
+
+def _ordinal(date: str) -> int:
+    import datetime as _dt
+    try:
+        return _dt.date.fromisoformat(date).toordinal()
+    except ValueError:
+        return 0
 
 
 def _dates_compatible(a: str | None, b: str | None) -> bool:
