@@ -17,6 +17,14 @@ from .errors import KgError
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
+class KgClickError(click.ClickException):
+    """A library error shown as one line, with the error's own exit code."""
+
+    def __init__(self, exc: KgError):
+        super().__init__(str(exc))
+        self.exit_code = exc.exit_code
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="kg")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
@@ -54,7 +62,7 @@ def build_cmd(paths: tuple[str, ...], out: str, strict: bool, quiet: bool) -> No
     try:
         result = run_build(paths, out=out, on_article=on_article)
     except KgError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise KgClickError(exc) from None
     if not quiet and sys.stderr.isatty():
         click.echo("\r" + " " * 80 + "\r", nl=False, err=True)
     del progress

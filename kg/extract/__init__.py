@@ -27,11 +27,12 @@ EXTRACTOR_VERSION = "1"
 
 
 def focal_countries(mentions) -> tuple[str, ...]:
-    """The article's countries, most mentioned first (names and demonyms both count)."""
+    """The article's countries, most mentioned first (names, demonyms and the countries
+    of the people named all count)."""
     counts: Counter = Counter()
     first: dict[str, int] = {}
     for m in mentions:
-        key = m.key if m.kind == COUNTRY else (m.country if m.kind == DEMONYM else None)
+        key = m.key if m.kind == COUNTRY else (m.country if m.kind in (DEMONYM, PERSON) else None)
         if key:
             counts[key] += 1
             first.setdefault(key, m.span.start)

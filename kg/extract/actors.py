@@ -304,6 +304,11 @@ class ActorFinder:
         mentions: list[Mention] = []
         text, mtext = at.text, at.mtext
         local_aliases: dict[str, tuple[str, str, str]] = {}  # folded alias -> (kind, key, name)
+        local_forms: dict[str, tuple[str, str, str]] = {}  # alias as written -> (kind, key, name)
+
+        def remember(surface: str, val: tuple[str, str, str]) -> None:
+            local_aliases[norm_key(surface)] = val
+            local_forms[surface] = val
 
         def add(kind, key, start, end, name, *, country=None, role=None, via="alias"):
             span = at.span(start, end)
@@ -357,7 +362,7 @@ class ActorFinder:
                 continue
             clean = _tidy_name(name)
             add(PERSON, new_key(PERSON, clean), nstart, m.end("name"), clean, country=country, role=role, via="title")
-            local_aliases[norm_key(clean)] = (PERSON, new_key(PERSON, clean), clean)
+            remember(clean, (PERSON, new_key(PERSON, clean), clean))
 
         # 2b. names introduced with a role: "X (Senior Fellow, ...)", "X is a Fellow at", "X, a professor"
         for m in re.finditer(rf"(?<![\w])(?P<name>{NAME})(?=(?P<after>\s*(?:\(|,\s*(?:a|an|the|who is a|former)?\s*|\s+is\s+(?:a|an|the)\s+)[^.;()]{{0,60}}))", mtext):
@@ -375,7 +380,7 @@ class ActorFinder:
             if hit and hit[0].kind == PERSON:
                 continue
             add(PERSON, new_key(PERSON, clean), m.start("name"), m.end("name"), clean, via="pattern")
-            local_aliases[norm_key(clean)] = (PERSON, new_key(PERSON, clean), clean)
+            remember(clean, (PERSON, new_key(PERSON, clean), clean))
 
         # 2b'. more people: Korean-shaped names ("Kim Keon-hee"), quoted speakers ("said
         # Jane Roe"), envoys ("ambassador to Japan, Lee Hyuk")
@@ -397,7 +402,7 @@ class ActorFinder:
             if hit:
                 continue
             add(PERSON, new_key(PERSON, clean), start, end, clean, via="pattern")
-            local_aliases[norm_key(clean)] = (PERSON, new_key(PERSON, clean), clean)
+            remember(clean, (PERSON, new_key(PERSON, clean), clean))
 
         # 2b''. places the reference does not know: venues ("Seoul Air Base"), districts
         # ("the Ginza district"), "in Kananaskis, Canada"
@@ -415,7 +420,7 @@ class ActorFinder:
         # 2c. metadata: authors and publisher
         for kind, key, name, forms in self.metadata_actors(authors, publisher):
             for f in forms:
-                local_aliases[norm_key(f)] = (kind, key, name)
+                remember(f, (kind, key, name))
 
         # 2d. organization name patterns, with an acronym defined in parentheses
         for m in self.op.regex.finditer(mtext):
@@ -455,18 +460,18 @@ class ActorFinder:
             name = re.sub(r"\s+", " ", surface)
             key = new_key(ORGANIZATION, name)
             if add(ORGANIZATION, key, start, end, name, via="pattern"):
-                local_aliases[norm_key(name)] = (ORGANIZATION, key, name)
+                remember(name, (ORGANIZATION, key, name))
         for m in mentions:
             if m.kind == ORGANIZATION:
                 acr = re.match(r"\s*\((?P<acr>[A-Z][A-Za-z0-9&-]{1,9})\)", mtext[m.span.end:m.span.end + 14])
                 if acr and acr.group("acr").isupper():
-                    local_aliases[norm_key(acr.group("acr"))] = (ORGANIZATION, m.key, m.name)
+                    remember(acr.group("acr"), (ORGANIZATION, m.key, m.name))
 
         # 2e. article-local aliases anywhere in the text
         if local_aliases:
             variants = {}
-            for folded, (kind, key, name) in local_aliases.items():
-                forms = {name}
+            for surface, (kind, key, name) in local_forms.items():
+                forms = {name, surface}
                 if kind == PERSON:
                     forms |= {" ".join(name.split()[1:] + name.split()[:1]), " ".join(name.split()[-1:] + name.split()[:-1])}
                 for f in forms:

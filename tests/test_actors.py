@@ -1,0 +1,77 @@
+from kg.model import COUNTRY, ORGANIZATION, PERSON, PLACE
+
+
+def keys(x, kind=None):
+    return [m.key for m in x.mentions if kind is None or m.kind == kind]
+
+
+def test_aliases_and_name_orders_resolve_to_one_person(run):
+    x = run("Yoon Suk Yeol met aides. Yoon Seok-yeol later spoke. Yoon Suk-yeol left. "
+            "Prime Minister Obuchi Keizo and Keizo Obuchi are one man.")
+    persons = keys(x, PERSON)
+    assert set(persons) == {"ref:yoon-suk-yeol", "ref:keizo-obuchi"}
+    assert persons.count("ref:yoon-suk-yeol") == 3
+
+
+def test_surname_takes_the_nearest_full_name(run):
+    x = run("President Lee Jae-myung met former President Lee Myung-bak. Lee Jae-myung spoke first. "
+            "Later, Lee said the talks went well.")
+    lees = [m for m in x.mentions if m.text == "Lee"]
+    assert lees and all(m.key == "ref:lee-jae-myung" for m in lees)
+
+
+def test_surname_with_title_resolves_by_office_at_publication(run):
+    x = run("President Trump and former Prime Minister Abe were mentioned.", published="2019-06-01")
+    assert "ref:donald-trump" in keys(x, PERSON)
+    assert "ref:shinzo-abe" in keys(x, PERSON)
+
+
+def test_unknown_people_from_titles_and_roles(run):
+    x = run("SSDP Chairman Masahiro Akiyama wrote the foreword. "
+            "Tsuneo Watanabe (Senior Fellow, Sasakawa Peace Foundation) discussed it. "
+            "\"It matters,\" said Jane Roe, a professor at Keio University.")
+    names = {m.name for m in x.mentions if m.kind == PERSON}
+    assert {"Masahiro Akiyama", "Tsuneo Watanabe", "Jane Roe"} <= names
+    akiyama = next(m for m in x.mentions if m.name == "Masahiro Akiyama")
+    assert akiyama.role == "Chairman"
+
+
+def test_role_and_country_from_the_text(run):
+    x = run("Japanese Foreign Minister Takeshi Iwaya arrived.")
+    m = next(m for m in x.mentions if m.kind == PERSON)
+    assert m.key == "ref:takeshi-iwaya"
+    assert m.role == "Foreign Minister"
+    assert m.country == "ref:japan"
+
+
+def test_organizations_from_name_patterns_and_acronyms(run):
+    x = run("Japan's Society of Security and Diplomatic Policy Studies (SSDP) met. Later the SSDP published. "
+            "Hankook Research polled 1,000 people. The Korea-Japan Business Conference convened.")
+    orgs = {m.name for m in x.mentions if m.kind == ORGANIZATION}
+    assert "Society of Security and Diplomatic Policy Studies" in orgs
+    assert "Korea-Japan Business Conference" in orgs
+    ssdp = [m for m in x.mentions if m.text == "SSDP"]
+    assert len(ssdp) == 2 and len({m.key for m in ssdp}) == 1
+
+
+def test_places_and_countries(run):
+    x = run("They met in Seoul, then flew to Kananaskis, Canada, and Osaka. North Korea and South Korea watched.")
+    assert {"ref:seoul", "ref:osaka"} <= set(keys(x, PLACE))
+    assert any(m.name == "Kananaskis" for m in x.mentions if m.kind == PLACE)
+    assert {"ref:north-korea", "ref:south-korea"} <= set(keys(x, COUNTRY))
+
+
+def test_names_containing_places_are_organizations(run):
+    x = run("She studied at the University of Vienna and the University of Michigan.")
+    assert not [m for m in x.mentions if m.kind == PLACE]
+
+
+def test_lower_case_words_are_not_names(run):
+    x = run("the national assembly and the supreme court debated, as did the Diet.")
+    assert "ref:national-assembly" not in keys(x)
+
+
+def test_authors_and_publisher_come_from_metadata(run):
+    x = run("Text about Seoul.", authors=["Choi Eunmi"], publisher="Yeosijae (Taejae Future Consensus Institute)")
+    assert x.authors == ("new:person:choi-eunmi",)
+    assert x.publisher is not None

@@ -1,0 +1,79 @@
+def ev(x, cls=None):
+    return [e for e in x.events if cls is None or e.cls == cls]
+
+
+def test_meeting_with_participants_date_and_place(run):
+    x = run("South Korean Foreign Minister Cho Tae-yul and Japanese Foreign Minister Takeshi Iwaya met in Seoul on Monday.")
+    (e,) = ev(x)
+    assert e.cls == "Meeting"
+    assert {"ref:cho-tae-yul", "ref:takeshi-iwaya"} <= set(e.participants)
+    assert e.date == "2025-01-13" and e.location == "ref:seoul"
+    assert e.spans[0].article == x.article.id
+
+
+def test_mentions_of_one_event_merge(run):
+    x = run("Cho Tae-yul and Takeshi Iwaya met in Seoul on Monday. "
+            "Cho said the 95-minute bilateral meeting in Seoul went well. Iwaya praised the talks with Cho.")
+    meetings = ev(x, "Meeting")
+    assert len(meetings) == 1 and len(meetings[0].spans) == 3
+
+
+def test_political_events_with_their_dates(run):
+    x = run("President Yoon Suk Yeol's martial law declaration on Dec. 3 led to an impeachment vote "
+            "by the National Assembly on Dec. 14.", published="2025-01-13")
+    kinds = {e.key: e for e in ev(x, "Event")}
+    assert kinds["martial-law"].date == "2024-12-03" and "ref:yoon-suk-yeol" in kinds["martial-law"].participants
+    assert kinds["impeachment"].date == "2024-12-14" and "ref:national-assembly" in kinds["impeachment"].participants
+
+
+def test_visit_to_several_places_splits(run):
+    x = run("President-elect Yoon Suk Yeol sent delegations to the U.S. from April 3-11 and Japan from April 24-28.",
+            published="2022-05-11")
+    visits = sorted(ev(x, "Visit"), key=lambda e: e.date)
+    assert [(v.location, v.date, v.end_date) for v in visits] == [
+        ("ref:united-states", "2022-04-03", "2022-04-11"), ("ref:japan", "2022-04-24", "2022-04-28")]
+
+
+def test_courtesy_visit_to_a_person_is_a_meeting_and_keeps_the_subject(run):
+    x = run("Iwaya met Speaker Woo Won-shik and is scheduled to pay a courtesy visit to acting president "
+            "Choi Sang-mok on Tuesday.")
+    m = [e for e in ev(x, "Meeting") if "ref:choi-sang-mok" in e.participants]
+    assert m and "ref:takeshi-iwaya" in m[0].participants and m[0].date == "2025-01-14"
+
+
+def test_last_held_makes_a_past_event(run):
+    x = run("Monday marks the first joint press conference of the two foreign ministers in 13 years, last held in "
+            "October 2011 when Kim Sung-hwan and Koichiro Gemba addressed the media together.")
+    past = [e for e in ev(x) if e.date == "2011-10"]
+    assert past and {"ref:kim-sung-hwan", "ref:koichiro-gemba"} <= set(past[0].participants)
+
+
+def test_bilateral_summit_gets_the_other_leader(run):
+    x = run("Japanese Prime Minister Shigeru Ishiba held a summit with President Lee Jae-myung in August.",
+            published="2025-09")
+    (s,) = ev(x, "Summit")
+    assert set(s.participants) >= {"ref:lee-jae-myung", "ref:shigeru-ishiba"}
+
+
+def test_hypothetical_generic_and_negated_mentions_are_not_events(run):
+    x = run("A summit would help if it were held. Regular visits between leaders matter. "
+            "There has been no summit between the two countries. Japan and Korea could hold talks.")
+    assert ev(x) == []
+
+
+def test_quotations_do_not_make_events(run):
+    x = run('"Camp David gave the government a story, but Fukushima is where that story meets worries," said Jane Roe.')
+    assert ev(x) == []
+
+
+def test_dateline_gives_the_place(run):
+    x = run("BUSAN -- Japanese Prime Minister Shigeru Ishiba held summit talks with President Lee Jae-myung on Tuesday.",
+            published="2025-10-01")
+    (s,) = ev(x, "Summit")
+    assert s.location == "ref:busan" and s.date == "2025-09-30"
+
+
+def test_anniversary_dates_the_original_event(run):
+    x = run("This year marks the 20th anniversary of the Korea-Japan World Cup.", published="2022-05-11")
+    (w,) = ev(x)
+    assert w.key == "world-cup" and w.date == "2002"
