@@ -29,6 +29,8 @@ class KG(DefinedNamespace):
     Sentence: URIRef
     # object properties
     participant: URIRef
+    participatedIn: URIRef
+    signed: URIRef
     location: URIRef
     signatory: URIRef
     party: URIRef
