@@ -24,8 +24,10 @@ from .errors import ArticleError, InputError, OutputError
 from .extract import extract
 from .model import Extraction, Resolved
 from .rdf import to_graph
+from .reason import DEFAULT_ENGINE, ReasonResult, reason
 from .reference import load as load_reference
 from .resolve import resolve
+from .validate import ValidationReport, validate
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,8 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     graph: Graph | None = None
     resolved: Resolved | None = None
+    reasoning: ReasonResult | None = None
+    validation: ValidationReport | None = None
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -94,8 +98,11 @@ def extract_all(paths: Iterable[Path], *, on_article: Callable[[str], None] | No
 
 
 def build(paths: Iterable[str | Path] = ("seeds",), *, out: str | Path = "build",
-          on_article: Callable[[str], None] | None = None) -> BuildResult:
-    """Build the knowledge graph of the articles under `paths` into the folder `out`."""
+          on_article: Callable[[str], None] | None = None, reasoning: bool = True,
+          reasoner: str = DEFAULT_ENGINE, validation: bool = True) -> BuildResult:
+    """Build the knowledge graph of the articles under `paths` into the folder `out`:
+    `graph.ttl` (asserted), `inferred.ttl` (the OWL 2 RL closure's new triples, unless
+    `reasoning` is off) and `validation.txt` (the SHACL report, unless `validation` is off)."""
     paths = [Path(p) for p in paths]
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -116,7 +123,21 @@ def build(paths: Iterable[str | Path] = ("seeds",), *, out: str | Path = "build"
         "organizations": kinds.get("organization", 0), "places": kinds.get("place", 0),
         "events": len(resolved.events), "agreements": len(resolved.agreements), "disputes": len(resolved.disputes),
     }
+    if reasoning:
+        result.reasoning = reason(graph, engine=reasoner)
+    if validation:
+        result.validation = validate(graph)
     target = out / "graph.ttl"
     write_atomic(target, graph.serialize(format="turtle").encode("utf-8"))
     result.outputs.append(target)
+    inferred = out / "inferred.ttl"
+    if result.reasoning is not None:
+        write_atomic(inferred, result.reasoning.inferred.serialize(format="turtle").encode("utf-8"))
+        result.outputs.append(inferred)
+    elif inferred.exists():
+        inferred.unlink()  # a stale closure of an older graph would mislead queries
+    if result.validation is not None:
+        report = out / "validation.txt"
+        write_atomic(report, result.validation.text().encode("utf-8"))
+        result.outputs.append(report)
     return result

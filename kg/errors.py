@@ -42,3 +42,36 @@ class OutputError(KgError):
     """An output file cannot be written."""
 
     code = "KG004"
+
+
+class QueryError(KgError):
+    """A SPARQL query cannot be parsed or run. Carries the line and column (1-based) of a
+    syntax error when the parser reports one."""
+
+    code = "KG010"
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None,
+                 source: str | None = None):
+        where = ""
+        if line is not None:
+            where = f" at line {line}, column {column}" if column is not None else f" at line {line}"
+        prefix = f"{source}: " if source else ""
+        super().__init__(f"{prefix}{message}{where}")
+        self.line = line
+        self.column = column
+        self.source = source
+
+
+class StoreError(KgError):
+    """A store or SPARQL server cannot be opened, reached or written. `partial` is True when
+    the target may hold a partly written copy (the message then says so)."""
+
+    code = "KG011"
+
+    def __init__(self, message: str, *, url: str | None = None, attempts: int = 0,
+                 partial: bool = False, status: int | None = None):
+        super().__init__(message)
+        self.url = url
+        self.attempts = attempts
+        self.partial = partial
+        self.status = status

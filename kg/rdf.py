@@ -78,6 +78,36 @@ class Minter:
         return iri
 
 
+REFERENCE_SOURCE = DATA["source/reference-knowledge"]
+
+
+def add_tenures(g: Graph, kb: ReferenceKB, person: URIRef, ref, node: dict) -> None:
+    """The offices a known person held, from the reference knowledge (W3C ORG shaped)."""
+    for o in ref.offices:
+        spec = kb.offices.get(o.office)
+        country = kb.get(o.country) if o.country else None
+        office = DATA[f"office/{o.office}" + (f"-{o.country}" if o.country else "")]
+        g.add((office, RDF.type, KG.Office))
+        label = (spec.label if spec else o.office) + (f" of {country.name}" if country else "")
+        g.add((office, RDFS.label, Literal(label)))
+        if o.country and f"ref:{o.country}" in node:
+            g.add((office, KG.country, node[f"ref:{o.country}"]))
+        tenure = DATA[f"tenure/{ref.id}/{o.office}" + (f"-{o.country}" if o.country else "") + f"/{o.start or 'unknown'}"]
+        g.add((tenure, RDF.type, KG.Tenure))
+        g.add((tenure, RDFS.label, Literal(f"{ref.name}, {label}" + (f" ({o.start}–{o.end or ''})" if o.start else ""))))
+        g.add((tenure, KG.holder, person))
+        g.add((tenure, KG.office, office))
+        if o.start:
+            g.add((tenure, KG.startDate, date_literal(o.start)))
+        if o.end:
+            g.add((tenure, KG.endDate, date_literal(o.end)))
+        if o.acting:
+            g.add((tenure, KG.acting, Literal(True)))
+        g.add((tenure, DCTERMS.source, REFERENCE_SOURCE))
+    if ref.offices:
+        g.add((REFERENCE_SOURCE, RDFS.label, Literal("kg reference knowledge (ontology/reference)")))
+
+
 def article_iri(article_id: str) -> URIRef:
     return DATA[f"article/{article_id}"]
 
@@ -148,6 +178,8 @@ def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontol
         for r in e.roles:
             g.add((s, KG.role, Literal(clean_literal(r))))
         provenance(s, e.spans, all_sentences=False)
+        if e.ref and e.kind == PERSON:
+            add_tenures(g, kb, s, kb.get(e.ref), node)
     # agreements and disputes
     for a in resolved.agreements:
         s = node[a.key]

@@ -27,6 +27,8 @@ class KG(DefinedNamespace):
     Dispute: URIRef
     Article: URIRef
     Sentence: URIRef
+    Office: URIRef
+    Tenure: URIRef
     # object properties
     participant: URIRef
     participatedIn: URIRef
@@ -42,9 +44,14 @@ class KG(DefinedNamespace):
     inArticle: URIRef
     author: URIRef
     publisher: URIRef
+    holder: URIRef
+    heldOffice: URIRef
+    office: URIRef
     # datatype properties
     date: URIRef
     endDate: URIRef
+    startDate: URIRef
+    acting: URIRef
     role: URIRef
     kind: URIRef
     text: URIRef

@@ -668,7 +668,15 @@ class ActorFinder:
 
 
 def _role_text(title: str, pre: str) -> str:
+    """The office as the text states it, keeping "former", "then-" and "acting"."""
     t = " ".join(w if w.isupper() else (w[:1].upper() + w[1:]) for w in title.split())
+    pre = pre.strip(" -").lower()
+    if pre in ("former", "ex", "late", "outgoing"):
+        return f"{pre} {t}"
+    if pre == "then":
+        return f"then-{t}"
+    if pre in ("acting", "interim"):
+        return f"{pre.capitalize()} {t}"
     return t
 
 

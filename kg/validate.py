@@ -1,0 +1,170 @@
+"""Validation: SHACL shapes (`ontology/shapes.ttl`) run by pySHACL, and conflicts between
+sources, with every finding traced back to its articles and sentences.
+
+    report = validate(graph)
+    report.conforms, report.violations, report.conflicts, report.text()
+
+Conflicts are reported, not resolved: both claims stay in the graph with their provenance.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from rdflib import RDF, RDFS, Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS
+
+from . import resources
+from .terms import KG
+
+log = logging.getLogger(__name__)
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SHAPES = Namespace("https://w3id.org/skjkg/shapes#")
+
+
+@dataclass(frozen=True)
+class Source:
+    article: str  # the article's title or id
+    sentence: str | None  # the supporting sentence, when known
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "violation", "warning" or "conflict"
+    rule: str  # the shape, or the conflict check
+    message: str
+    node: str
+    label: str | None
+    value: str | None = None
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    violations: list[Finding] = field(default_factory=list)
+    conflicts: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        state = "conforms" if self.conforms else f"{len(self.violations)} violation(s)"
+        return f"validation: {state}, {len(self.conflicts)} conflict(s) between sources"
+
+    def text(self) -> str:
+        lines = [self.summary(), ""]
+        for f in self.violations + self.conflicts:
+            lines.append(f"{f.kind.upper()} [{f.rule}] {f.message}")
+            lines.append(f"  node: <{f.node}>" + (f' "{f.label}"' if f.label else ""))
+            if f.value:
+                lines.append(f"  value: {f.value}")
+            for s in f.sources:
+                lines.append(f"  source: {s.article}" + (f': "{_short(s.sentence)}"' if s.sentence else ""))
+            lines.append("")
+        return "\n".join(lines).rstrip() + "\n"
+
+
+def _short(text: str, n: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def shapes_graph() -> Graph:
+    return Graph().parse(resources.path("shapes.ttl"), format="turtle")
+
+
+def sources_of(graph: Graph, node, limit: int = 3) -> tuple[Source, ...]:
+    """The articles and sentences behind a node."""
+    out = []
+    for sent in sorted(graph.objects(node, KG.evidence), key=str)[:limit]:
+        art = graph.value(sent, KG.inArticle)
+        out.append(Source(_article_name(graph, art), str(graph.value(sent, KG.text) or "") or None))
+    if not out:
+        for art in sorted(graph.objects(node, KG.mentionedIn), key=str)[:limit]:
+            out.append(Source(_article_name(graph, art), None))
+    return tuple(out)
+
+
+def _article_name(graph: Graph, art) -> str:
+    if art is None:
+        return "(unknown article)"
+    title = graph.value(art, DCTERMS.title) or graph.value(art, RDFS.label)
+    ident = str(art).rsplit("/", 1)[-1]
+    return f"{title} ({ident})" if title and str(title) != ident else ident
+
+
+def _label(graph: Graph, node) -> str | None:
+    v = graph.value(node, RDFS.label)
+    return str(v) if v is not None else None
+
+
+def validate(graph: Graph, *, shapes: Graph | None = None) -> ValidationReport:
+    import pyshacl
+
+    start = time.perf_counter()
+    conforms, results, _text = pyshacl.validate(graph, shacl_graph=shapes or shapes_graph(), advanced=True,
+                                                allow_warnings=True)
+    violations = []
+    for r in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(r, SH.focusNode)
+        shape = results.value(r, SH.sourceShape)
+        value = results.value(r, SH.value)
+        message = results.value(r, SH.resultMessage)
+        severity = results.value(r, SH.resultSeverity)
+        path = results.value(r, SH.resultPath)
+        rule = _shape_name(results, shape)
+        text = str(message) if message is not None else "constraint not met"
+        if path is not None and isinstance(path, URIRef):
+            text += f" ({graph.namespace_manager.normalizeUri(path)})"
+        violations.append(Finding(
+            kind="violation" if severity == SH.Violation else "warning", rule=rule, message=text,
+            node=str(focus), label=_label(graph, focus),
+            value=None if value is None or value == focus else str(value), sources=sources_of(graph, focus)))
+    violations.sort(key=lambda f: (f.rule, f.node, f.message, f.value or ""))
+    conflicts = find_conflicts(graph)
+    return ValidationReport(conforms=bool(conforms), violations=violations, conflicts=conflicts,
+                            seconds=time.perf_counter() - start)
+
+
+def _shape_name(results: Graph, shape) -> str:
+    if isinstance(shape, URIRef):
+        return str(shape).replace(str(SHAPES), "kgsh:")
+    parent = results.value(predicate=SH.property, object=shape)
+    return _shape_name(results, parent) if parent is not None else "shape"
+
+
+# ---------------------------------------------------------------- conflicts between sources
+
+_EVENT_DATES = """
+SELECT ?a ?b ?da ?db WHERE {
+    ?a kg:kind ?k ; kg:date ?da ; kg:participant ?p .
+    ?b kg:kind ?k ; kg:date ?db ; kg:participant ?p .
+    ?p a kg:Person .
+    FILTER (STR(?a) < STR(?b) && STRLEN(STR(?da)) = 10 && STRLEN(STR(?db)) = 10 && ?da != ?db)
+    FILTER (SUBSTR(STR(?da), 1, 7) = SUBSTR(STR(?db), 1, 7))
+}"""
+
+
+def find_conflicts(graph: Graph) -> list[Finding]:
+    """Claims that cannot both be true: one event (same kind, same people, same place)
+    dated to different days of one month by different articles."""
+    out: list[Finding] = []
+    seen = set()
+    for a, b, da, db in graph.query(_EVENT_DATES, initNs={"kg": KG}):
+        pa = set(graph.objects(a, KG.participant))
+        pb = set(graph.objects(b, KG.participant))
+        arts_a = set(graph.objects(a, KG.mentionedIn))
+        arts_b = set(graph.objects(b, KG.mentionedIn))
+        if pa != pb or not arts_a or arts_a == arts_b or (a, b) in seen:
+            continue
+        la, lb = graph.value(a, KG.location), graph.value(b, KG.location)
+        if la is not None and lb is not None and la != lb:
+            continue
+        seen.add((a, b))
+        out.append(Finding(
+            kind="conflict", rule="event-date",
+            message=f"the same event may be dated {da} by one source and {db} by another",
+            node=str(a), label=_label(graph, a), value=f"<{b}> \"{_label(graph, b)}\"",
+            sources=sources_of(graph, a) + sources_of(graph, b)))
+    out.sort(key=lambda f: (f.rule, f.node, f.value or ""))
+    return out
