@@ -198,7 +198,10 @@ def _event_label(d: Draft, participants, label_of) -> str:
         if d.location:
             text += f" to {label_of.get(d.location, d.location)}"
     else:
-        base = f"{d.label[:1].upper()}{d.label[1:]}"
+        # the phrase the text used ("upper house elections", "martial law declaration")
+        phrase = max(d.quotes, key=lambda q: (len(q), q)) if d.quotes else d.label
+        phrase = " ".join(phrase.split())
+        base = f"{phrase[:1].upper()}{phrase[1:]}"
         text = f"{base}: {_join(people)}" if people else base
     if d.location and d.cls != "Visit":
         text += f" in {label_of.get(d.location, d.location)}"

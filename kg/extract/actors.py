@@ -23,6 +23,9 @@ from ..model import COUNTRY, ORGANIZATION, PERSON, PLACE, Mention, Sentence, Spa
 from ..reference import ReferenceKB, family_name, name_variants, slug
 
 DEMONYM = "demonym"
+_PAIR = re.compile(r"(?<![\w-])(?P<a>[A-Z][a-z]+)-(?P<b>[A-Z][a-z]+)(?![\w-])")
+_VISIT_TO = re.compile(r"\b(?:visit(?:ed|ing)?|went to|traveled to|travelled to|flew to|arrived in|landed in|"
+                       r"trip to|came to|headed to|summit in|talks in|met in)[ \t]+(?P<name>[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)(?![\w-])")
 
 _TRANS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-", "‑": "-",
                         "\u00a0": " "})
@@ -490,6 +493,16 @@ class ActorFinder:
         # 3. surnames
         self._surnames(at, mentions, add)
 
+        # 3b. "the 2018 Moon-Abe meeting", "Yoon-Kishida summit": two leaders' family names
+        self._leader_pairs(at, add)
+
+        # 3c. where a visit went: "went to Ibusuki", "arrived in Kananaskis"
+        for m in _VISIT_TO.finditer(mtext):
+            name = m.group("name")
+            if name.split()[0] in self.pp.not_name or not claims.free(m.start("name"), m.end("name")):
+                continue
+            self._new_place(at, m.start("name"), m.end("name"), None, mentions, claims, add, inner_ok=())
+
         # 4. demonyms
         if self.gaz.demonym_regex is not None:
             for m in self.gaz.demonym_regex.finditer(mtext):
@@ -603,8 +616,10 @@ class ActorFinder:
             if cands:
                 before = [c for pos, c in cands if pos < m.start()]
                 known = [c for c in before if c.key.startswith("ref:")]
-                # the nearest earlier full name; a known public figure before a passing mention
-                chosen = (known or before)[-1] if before else min(cands, key=lambda pc: pc[0])[1]
+                current = [c for c in known if at.published and self.kb.offices_at(c.key[4:], at.published)]
+                # the nearest earlier full name; a known public figure before a passing mention,
+                # and of several known ones the one in office when the article was written
+                chosen = (current or known or before)[-1] if before else min(cands, key=lambda pc: pc[0])[1]
             else:
                 # a title right before the surname says which office holder
                 left = at.mtext[max(0, m.start() - 60):m.start()]
@@ -628,6 +643,42 @@ class ActorFinder:
                     role=role, via="surname")
                 continue
             add(PERSON, chosen.key, m.start(), m.end(), chosen.name, country=chosen.country, via="surname")
+
+    def _leader_pairs(self, at: ArticleText, add) -> None:
+        for m in _PAIR.finditer(at.mtext):
+            fa, fb = m.group("a").lower(), m.group("b").lower()
+            if fa not in self.kb.by_family or fb not in self.kb.by_family:
+                continue
+            sent = at.sentence_at(m.start())
+            years = {int(y) for y in re.findall(r"\b(1[89]\d\d|20\d\d)\b", sent.text)} if sent else set()
+            pairs = []
+            for pa in self.kb.by_family[fa]:
+                for pb in self.kb.by_family[fb]:
+                    overlap = self._leaders_together(pa, pb)
+                    if overlap and (not years or any(overlap[0] <= y <= overlap[1] for y in years)):
+                        pairs.append((pa, pb))
+            if len(pairs) != 1:
+                continue
+            for pid, grp in zip(pairs[0], ("a", "b")):
+                ref = self.kb.get(pid)
+                add(PERSON, ref_key(pid), m.start(grp), m.end(grp), ref.name, country=ref.country, via="surname")
+
+    def _leaders_together(self, a: str, b: str) -> tuple[int, int] | None:
+        """The years two people led different countries at the same time, if they did."""
+        ea, eb = self.kb.get(a), self.kb.get(b)
+        if not ea or not eb or ea.country == eb.country:
+            return None
+        best = None
+        for oa in ea.offices:
+            for ob in eb.offices:
+                if not (self.kb.offices.get(oa.office) and self.kb.offices[oa.office].leader
+                        and self.kb.offices.get(ob.office) and self.kb.offices[ob.office].leader):
+                    continue
+                start = max(int((oa.start or "0")[:4]), int((ob.start or "0")[:4]))
+                end = min(int((oa.end or "9999")[:4]), int((ob.end or "9999")[:4]))
+                if start <= end:
+                    best = (start, end) if best is None else (min(best[0], start), max(best[1], end))
+        return best
 
     def _office_holder_by_family(self, fam: str, office: str | None, published: str | None, former: bool) -> str | None:
         ids = self.kb.by_family.get(fam, [])

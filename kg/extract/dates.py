@@ -47,6 +47,7 @@ _PATTERNS = [
                       + _f(_MON, n="m1") + r",?\s+(?:of\s+)?" + _f(_YEAR, n="y") + r"\b")),
     ("rel_month", re.compile(r"\b(?P<rel>(?i:last|this|next|past|previous|coming))\s+" + _f(_MON, n="m1") + r"\b")),
     ("rel_period", re.compile(r"(?i)\b(?P<pre>earlier|later|early|late|end of|the end of)?\s*(?P<rel>this|last|next|past|previous)\s+(?P<unit>year|month)\b")),
+    ("ago", re.compile(r"(?i)\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+ago(?P<today>\s+today)?\b")),
     ("day_word", re.compile(r"(?i)\b(?P<w>yesterday|today|tomorrow)\b")),
     ("weekday", re.compile(r"\b(?:(?P<rel>(?i:last|this|next|on|coming|past))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("part_year", re.compile(r"(?i)\b(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of|the first half of|the second half of|the fall of|the spring of|the summer of|the winter of)[\s-]+(?P<y>1[89]\d\d|20\d\d)\b")),
@@ -227,6 +228,29 @@ def _resolve(kind: str, m: re.Match, published: str | None, tns: str, anchor: in
         if mo > 12:
             y, mo = y + 1, 1
         return _fmt(y, mo), None
+    if kind == "ago":
+        words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+                 "thirty": 30}
+        n = int(g["n"]) if g["n"].isdigit() else words[g["n"].lower()]
+        unit = g["unit"].lower().rstrip("s")
+        if py is None:
+            return None, None
+        if unit in ("year", "decade"):
+            years = n * (10 if unit == "decade" else 1)
+            if g.get("today") and pd is not None:  # "ten years ago today"
+                return _fmt(py - years, pm, pd), None
+            return _fmt(py - years), None
+        if pm is None:
+            return None, None
+        if unit == "month":
+            total = py * 12 + (pm - 1) - n
+            return _fmt(total // 12, total % 12 + 1), None
+        if pd is None:
+            return None, None
+        back = dt.date(py, pm, pd) - dt.timedelta(days=n * (7 if unit == "week" else 1))
+        # "two weeks ago" names a week, not a day: keep the month
+        return (back.isoformat() if unit == "day" else _fmt(back.year, back.month)), None
     if kind == "day_word":
         if pd is None:
             return None, None

@@ -85,9 +85,10 @@ _OFFICE_NOUN = re.compile(r"(?i)^\s+(?:(?:foreign|defen[cs]e|prime|trade|finance
                           r"(?:ministers?|diplomats?|leaders?|officials?|delegations?|government|president|envoys?|"
                           r"ambassadors?|secretary|premier|counterparts?)\b")
 _PRONOUN = re.compile(r"\b(?:he|his|him|she|her)\b", re.I)
-_LOC_PREP = re.compile(r"(?i)(?:\b(?:in|at|to|into|inside|near)\s+(?:the\s+)?(?:city of\s+)?)$")
+_LOC_PREP = re.compile(r"(?i)(?:\b(?:in|at|to|into|inside|near|on)\s+(?:the\s+)?(?:city of\s+|island of\s+)?)$")
 _TO_PREP = re.compile(r"(?i)(?:\b(?:to|in|visit(?:ed|ing)?|toured|arrived in|landed in)\s+(?:the\s+)?)$")
 _ANNIV = re.compile(r"(?i)(\d+)(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?[\w\s'-]{0,40}$")
+_HOST_VERBS = {"hosted", "received", "welcomed", "receive", "welcome", "host"}
 _NEEDS_DETERMINER = {"dialogue", "consultations", "negotiations", "seminar"}
 _REFERENCE_TIME = re.compile(r"(?i)\b(?:as of|as at)\s+$")
 _YEARS_SINCE = re.compile(r"(?i)\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+years?\s+(?:since|after)\s+(?:the\s+)?(?:last\s+|first\s+)?[\w\s'-]{0,40}$")
@@ -287,6 +288,10 @@ class EventExtractor:
                 if m.group(0).lower().endswith("s") and m.group(0).lower() not in ("talks",) \
                         and self.p.generic_plural.search(at.mtext[max(base, s - 30):s]):
                     continue  # "regular visits", "such meetings": not one event
+                if m.group(0).lower() in _HOST_VERBS and not (
+                        any(0 <= x.span.start - e <= 30 for x in sm if x.kind == PERSON)
+                        or re.match(r"\s+(?:him|her|them)\b(?!\s+[A-Z])", at.mtext[e:e + 20])):
+                    continue  # "received her M.A.": hosting is of people
                 if m.group(0).lower() in _NEEDS_DETERMINER and not re.search(
                         r"(?i)\b(?:a|an|the|their|its|this|that|his|her)\s+(?:[\w-]+\s+){0,2}$", at.mtext[max(base, s - 40):s]):
                     continue  # "sustaining dialogue": not a meeting
@@ -601,11 +606,13 @@ class EventExtractor:
         window = at.mtext[max(sent.start, t.start - 120):min(sent.end, t.end + 60)]
         if date is None and (self.p.hypothetical.search(window) or spec.needs_date or _HABITUAL.search(window)):
             return None
-        if t.text.lower().endswith("s") and t.text.lower() not in ("talks",) and not any(
-                self._kind_of(p) == PERSON for p in participants) and not t.text[:1].isupper():
-            return None  # "summit meetings held on the sidelines": a kind of event, not one
+        if t.text.lower().endswith(("meetings", "summits", "visits", "trips", "delegations")) \
+                and not t.text[:1].isupper() and not (t.text.lower().endswith("delegations") and date):
+            return None  # "summit meetings held on the sidelines", "the visits": several, not one
         if family == "visit" and not any(self._kind_of(p) in (PERSON, COUNTRY) for p in participants):
             return None  # a visit needs a visitor
+        if date is None and location is None and participants and all(self._is_country(p) for p in participants):
+            return None  # "a trilateral summit with China": too vague to be one event
         if cls in ("Meeting", "Summit") and not participants:
             participants = self._focal_pair(focal) if (date or location) else []
         if not participants and not (date and location):

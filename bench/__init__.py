@@ -1,0 +1,1 @@
+"""Benchmarks. Speed and memory are measured here, not in unit tests."""
