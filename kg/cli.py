@@ -175,3 +175,9 @@ def main() -> None:
     except KgError as exc:  # pragma: no cover - commands translate their own errors
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
+
+
+from .cli_query import push_cmd, query_cmd  # noqa: E402  (commands defined in their own module)
+
+cli.add_command(query_cmd)
+cli.add_command(push_cmd)

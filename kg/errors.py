@@ -69,8 +69,9 @@ class StoreError(KgError):
     code = "KG011"
 
     def __init__(self, message: str, *, url: str | None = None, attempts: int = 0,
-                 partial: bool = False, status: int | None = None):
+                 partial: bool = False, status: int | None = None, reason: str | None = None):
         super().__init__(message)
+        self.reason = reason or message
         self.url = url
         self.attempts = attempts
         self.partial = partial

@@ -49,6 +49,8 @@ _PATTERNS = [
     ("rel_period", re.compile(r"(?i)\b(?P<pre>earlier|later|early|late|end of|the end of)?\s*(?P<rel>this|last|next|past|previous)\s+(?P<unit>year|month)\b")),
     ("ago", re.compile(r"(?i)\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+ago(?P<today>\s+today)?\b")),
     ("day_word", re.compile(r"(?i)\b(?P<w>yesterday|today|tomorrow)\b")),
+    ("rel_day", re.compile(r"(?i)\b(?P<w>the next day|the following day|the previous day|the day before|the day after|"
+                           r"earlier (?:in|that) (?:the )?day|later (?:in|that) (?:the )?day|that same day|the same day|that day)\b")),
     ("weekday", re.compile(r"\b(?:(?P<rel>(?i:last|this|next|on|coming|past))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("part_year", re.compile(r"(?i)\b(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of|the first half of|the second half of|the fall of|the spring of|the summer of|the winter of)[\s-]+(?P<y>1[89]\d\d|20\d\d)\b")),
     ("month", re.compile(r"(?:(?P<part>(?i:early|mid|late))[\s-]+)?(?P<m1>January|February|March|April|May|June|July|August|September|October|November|December|Sept\.|Dec\.|Nov\.|Oct\.|Aug\.)(?!\s+\d)\b")),
@@ -139,8 +141,14 @@ def _fmt(y: int | None, m: int | None = None, d: int | None = None) -> str | Non
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
-def find_dates(text: str, published: str | None, *, tns: str | None = None) -> list[DateMention]:
-    """Date phrases in `text` (a sentence), resolved against `published`."""
+def find_dates(text: str, published: str | None, *, tns: str | None = None,
+               anchor: str | None = None, story_day: str | None = None,
+               context_year: int | None = None) -> list[DateMention]:
+    """Date phrases in `text` (a sentence), resolved against `published`.
+
+    `anchor` is the last day the article named: "the next day" counts from it.
+    `story_day` is the day the report is about: "the previous day", "earlier in the day".
+    `context_year` is a year the paragraph named outright: "May 7" after "March 16, 2023"."""
     tns = tns or tense(text)
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, str, re.Match]] = []
@@ -168,15 +176,19 @@ def find_dates(text: str, published: str | None, *, tns: str | None = None) -> l
             if py is not None:
                 rel = m.group("rel").lower()
                 years.add(py + (-1 if rel in ("last", "past", "previous") else 1 if rel == "next" else 0))
-    anchor = years.pop() if len(years) == 1 else None
+    year_anchor = years.pop() if len(years) == 1 else None
     out = []
     for s, e, kind, m in found:
-        value, end_value = _resolve(kind, m, published, tns, anchor)
+        # a month and day with no year take the year of the paragraph's last full date
+        # ("on March 16, 2023 ... on May 7"); a bare month does not
+        ya = year_anchor if year_anchor is not None or kind not in ("mdy", "md_d", "md_md", "dmy") else context_year
+        value, end_value = _resolve(kind, m, published, tns, ya, day_anchor=anchor, story_day=story_day)
         out.append(DateMention(s, e, text[s:e], value, end_value, kind))
     return out
 
 
-def _resolve(kind: str, m: re.Match, published: str | None, tns: str, anchor: int | None):
+def _resolve(kind: str, m: re.Match, published: str | None, tns: str, anchor: int | None,
+             day_anchor: str | None = None, story_day: str | None = None):
     g = m.groupdict()
     py, pm, pd = _pub_parts(published)
     if kind == "iso":
@@ -251,6 +263,18 @@ def _resolve(kind: str, m: re.Match, published: str | None, tns: str, anchor: in
         back = dt.date(py, pm, pd) - dt.timedelta(days=n * (7 if unit == "week" else 1))
         # "two weeks ago" names a week, not a day: keep the month
         return (back.isoformat() if unit == "day" else _fmt(back.year, back.month)), None
+    if kind == "rel_day":
+        w = g["w"].lower()
+        forward = "next" in w or "following" in w or "after" in w
+        # a narrative's "the next day" follows the last day named; a report's "the previous
+        # day" and "earlier in the day" count from the day it reports
+        first = day_anchor if forward else (story_day or day_anchor)
+        fallback = published if published and len(published) == 10 else None
+        base_day = first if first and len(first) == 10 else fallback
+        if base_day is None:
+            return None, None
+        delta = 1 if ("next" in w or "following" in w or "after" in w) else -1 if ("previous" in w or "before" in w) else 0
+        return (dt.date.fromisoformat(base_day) + dt.timedelta(days=delta)).isoformat(), None
     if kind == "day_word":
         if pd is None:
             return None, None

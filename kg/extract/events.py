@@ -48,6 +48,7 @@ class EventPatterns:
     pair_offices: dict
     outcome_verbs: re.Pattern
     pair_pronoun: re.Pattern
+    speech_that: re.Pattern
     generic_plural: re.Pattern
     dateline: re.Pattern
 
@@ -76,6 +77,7 @@ def patterns() -> EventPatterns:
         pair_offices=dict(extra.get("pair_offices") or {}),
         outcome_verbs=re.compile(r"(?i)\b(?:" + "|".join(re.escape(v) for v in verbs) + r")\b"),
         pair_pronoun=re.compile(extra["pair_pronoun"], re.I),
+        speech_that=re.compile(extra["speech_that"], re.I),
         generic_plural=re.compile(extra["generic_plural"], re.I),
         dateline=re.compile(extra["dateline"], re.M),
     )
@@ -88,6 +90,9 @@ _PRONOUN = re.compile(r"\b(?:he|his|him|she|her)\b", re.I)
 _LOC_PREP = re.compile(r"(?i)(?:\b(?:in|at|to|into|inside|near|on)\s+(?:the\s+)?(?:city of\s+|island of\s+)?)$")
 _TO_PREP = re.compile(r"(?i)(?:\b(?:to|in|visit(?:ed|ing)?|toured|arrived in|landed in)\s+(?:the\s+)?)$")
 _ANNIV = re.compile(r"(?i)(\d+)(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?[\w\s'-]{0,40}$")
+_POSS_OFFICE = re.compile(r"(?i)['’]s\s+(?:new\s+|current\s+|incumbent\s+)?(?P<office>leader|president|prime minister|premier|"
+                          r"foreign minister|top diplomat|defen[cs]e minister|chief diplomat)\b")
+_FOR_A = re.compile(r"(?i)\b(?:for|in|at|during|over)\s+(?:a|an|the|their|its)\s+(?:[\w'-]+\s+){0,4}$")
 _HOST_VERBS = {"hosted", "received", "welcomed", "receive", "welcome", "host"}
 _NEEDS_DETERMINER = {"dialogue", "consultations", "negotiations", "seminar"}
 _REFERENCE_TIME = re.compile(r"(?i)\b(?:as of|as at)\s+$")
@@ -129,6 +134,15 @@ class _Context:
     quotes: list
     dateline: tuple | None
     publisher: str | None = None
+    last_day: str | None = None  # the last day named so far: "the next day" counts from it
+    story_day: str | None = None  # the day a news report is about (its lead's date)
+    years: dict = field(default_factory=dict)  # paragraph start -> last year written out in it
+
+    def paragraph_of(self, sent) -> int:
+        return self.at.text.rfind("\n", 0, sent.start)
+
+    def year_of(self, sent) -> int | None:
+        return self.years.get(self.paragraph_of(sent))
     recent: list = field(default_factory=list)
 
     def quoted(self, pos: int) -> bool:
@@ -148,6 +162,7 @@ class Trig:
     dates: list = field(default_factory=list)  # (abs start, DateMention)
     pairs: list = field(default_factory=list)  # office keys from "the two leaders"
     agreements: list = field(default_factory=list)
+    absorbed: bool = False  # folded into another trigger of the sentence
 
 
 @dataclass
@@ -237,6 +252,17 @@ class EventExtractor:
                                      dis_by_sentence.get(sent.index, []), blocked)
             drafts += ds
             new_agreements += ags
+            found = find_dates(sent.text, at.published, anchor=ctx.last_day, story_day=ctx.story_day,
+                               context_year=ctx.year_of(sent))
+            days = [d.value for d in found if d.value and len(d.value) == 10]
+            if days:
+                ctx.last_day = days[-1]
+                if ctx.story_day is None and sent.index <= 2:
+                    ctx.story_day = days[0]
+            explicit = [int(d.value[:4]) for d in found if d.value and d.kind in ("mdy", "iso", "md_d", "md_md", "dmy")
+                        and re.search(r"\b(?:1[89]|20)\d\d\b", d.text)]
+            if explicit:
+                ctx.years[ctx.paragraph_of(sent)] = explicit[-1]
             for m in sm:
                 if m.kind == PERSON:
                     ctx.recent.append(m)
@@ -306,7 +332,8 @@ class EventExtractor:
             return [], []
         trigs.sort(key=lambda t: t.start)
         # clauses
-        bounds = [base + m.start() for m in self.p.boundaries.finditer(text) if m.start() > 0]
+        bounds = sorted({base + m.start() for m in self.p.boundaries.finditer(text) if m.start() > 0}
+                        | {base + m.start("that") for m in self.p.speech_that.finditer(text)})
 
         def clause_of(pos: int) -> int:
             return sum(1 for b in bounds if b <= pos)
@@ -323,7 +350,8 @@ class EventExtractor:
             if t.anaphoric and main:
                 t.spec = main[0].spec
         # dates (not those inside agreement names: "the 1998 joint declaration")
-        dates = [(base + d.start, d) for d in find_dates(at.text[sent.start:sent.end], at.published)
+        dates = [(base + d.start, d) for d in find_dates(at.text[sent.start:sent.end], at.published, anchor=ctx.last_day,
+                                                          story_day=ctx.story_day, context_year=ctx.year_of(sent))
                  if d.value and not any(a.start <= base + d.start < a.end for a in ags)
                  and not _REFERENCE_TIME.search(text[max(0, d.start - 8):d.start])]
 
@@ -386,7 +414,7 @@ class EventExtractor:
             if m.start() == 0:  # "They met ... and agreed ...": every meeting of the sentence
                 for t in trigs:
                     if t.spec.family == "meeting":
-                        t.pairs.append("recent")
+                        t.pairs.append("subject-pair")
                 continue
             t = nearest(pos, kind=PERSON)
             if t is not None and t.spec.family == "meeting" and 0 <= t.start - base - m.end() <= 25:
@@ -401,6 +429,17 @@ class EventExtractor:
                             t.actors.append(ante[-1])
 
         first_person = next((m for m in sm if m.kind == PERSON), None)
+        # "met X on Friday for a brief trilateral meeting": one event, named twice
+        for t in trigs:
+            if t.spec.family != "meeting" or t.anaphoric:
+                continue
+            if _FOR_A.search(at.mtext[max(base, t.start - 60):t.start]):
+                host = next((h for h in trigs if h.start < t.start and h.spec.family == "meeting" and h is not t
+                             and not h.anaphoric), None)
+                if host is not None:
+                    host.actors += t.actors
+                    host.dates += [d for d in t.dates if not host.dates]
+                    t.absorbed = True
         subject = first_person if first_person is not None and first_person.span.start < trigs[0].start \
             and clause_of(first_person.span.start) == 0 else None
         span = Span(at.article_id, sent.index, sent.start, sent.end)
@@ -415,7 +454,7 @@ class EventExtractor:
                 t.absorbed = True
         out = []
         for t in trigs:
-            if getattr(t, "absorbed", False):
+            if t.absorbed:
                 continue
             d = self._draft(ctx, t, sent, subject, sm, span)
             if d is None or (t.descriptor and d.date is None):
@@ -479,6 +518,7 @@ class EventExtractor:
             return None
         participants: list[str] = []
         location = None
+        loc_dist = 1 << 30
         allowed = spec.participants
         for m in sorted(t.actors, key=lambda m: m.span.start):
             lo, hi = sorted((m.span.start, t.start))
@@ -489,13 +529,22 @@ class EventExtractor:
             before = at.mtext[max(sent.start, m.span.start - 30):m.span.start]
             if _HOST_EVENT.search(before) or _NOT_PRESENT.search(before):
                 continue  # "on the sidelines of the APEC gathering", "the grave of X": not a party
+            poss = _POSS_OFFICE.match(at.mtext[m.span.end:m.span.end + 50]) if m.kind in (COUNTRY, PLACE) else None
+            if poss and "person" in allowed:
+                country = m.key if m.kind == COUNTRY else self._country_of(m.key, names)
+                holder = self._holder_of(country, poss.group("office"), t, at) if country else None
+                if holder:
+                    participants.append(holder)
+                    continue
             if m.kind == PLACE or (m.kind == COUNTRY and spec.family == "visit" and _TO_PREP.search(before)
                                    and m.span.start > t.start):
                 adjacent = m.span.end <= t.start and at.mtext[m.span.end:t.start].strip() in ("", "'s")
                 if m.kind == PLACE and not (_LOC_PREP.search(before) or adjacent):
                     continue
-                if location is None or m.kind == PLACE and self._is_country(location):
-                    location = m.key
+                dist = abs(m.span.start - t.start)
+                if location is None or (m.kind == PLACE and self._is_country(location)) or (
+                        dist < loc_dist and not (m.kind == COUNTRY and not self._is_country(location))):
+                    location, loc_dist = m.key, dist
                 continue
             if m.kind == DEMONYM:
                 office = _OFFICE_NOUN.match(at.mtext[m.span.end:m.span.end + 40])
@@ -577,9 +626,9 @@ class EventExtractor:
         when = date or at.published
         # "the two leaders": the office holders of the article's two countries
         for office in t.pairs:
-            if office == "recent":
-                if not any(self._kind_of(p) in (PERSON, ORGANIZATION) for p in participants):
-                    participants += self._recent_pair(ctx, focal, names)
+            if office in ("recent", "subject-pair"):
+                if office == "subject-pair" or not any(self._kind_of(p) in (PERSON, ORGANIZATION) for p in participants):
+                    participants += [p for p in self._recent_pair(ctx, focal, names) if p not in participants]
                 continue
             for c in focal[:2]:
                 holders = self._leaders(c, when, office)
@@ -645,6 +694,9 @@ class EventExtractor:
         """"the South Korean leader" -> the person holding that office at the time."""
         if not re.search(r"(?i)\bthe\s+$", at.mtext[max(0, m.span.start - 5):m.span.start]):
             return None  # "a Japanese foreign minister" is anyone who held the post
+        return self._holder_of(m.country, office_text, t, at)
+
+    def _holder_of(self, country: str, office_text: str, t: Trig, at) -> str | None:
         words = office_text.lower().split()
         office = None
         if words[-1] in ("leader", "president", "premier"):
@@ -658,7 +710,7 @@ class EventExtractor:
         if office is None:
             return None
         date = next((d.value for _p, d in t.dates), None) or at.published
-        holders = self._leaders(m.country, date, office)
+        holders = self._leaders(country, date, office)
         return ref_key(holders[0]) if len(holders) == 1 else None
 
     def _recent_pair(self, ctx, focal, names) -> list[str]:

@@ -1,0 +1,889 @@
+"""Query the graph with SPARQL: the packaged queries in `queries/`, safely bound
+parameters, three kinds of source and four output formats.
+
+    from kg import query
+    result = query.run("timeline", {"from": "2020"})            # build/graph.ttl (+ inferred.ttl)
+    print(query.render(result, "table"))
+    query.run("last-meeting-before", {"actor1": "Japan", "actor2": "South Korea",
+                                      "before": "2025-01-13"}, store="oxigraph:build/store")
+
+Sources: an in-memory rdflib graph loaded from Turtle files (the default: build/graph.ttl
+and build/inferred.ttl when present), an on-disk Oxigraph store (`store="oxigraph:DIR"`)
+and any SPARQL 1.1 endpoint (`endpoint=URL`); the last two live in `kg.store`.
+
+Parameters are never pasted into the query text. Each value is turned into one RDF term
+first (an IRI, a label resolved to its node, a typed date, a string or an integer), then
+bound: through rdflib's initBindings, or, for Oxigraph and remote servers, through a
+`VALUES` block built from that term and placed at the start of the query's WHERE
+group. A value holding quotes, braces or `} UNION {` stays inside its one term.
+
+Each packaged query opens with a comment header:
+
+    # title: Timeline of Korea–Japan summits and meetings
+    # answers: Every summit and meeting with a South Korean and a Japanese side ...
+    #   (lines indented two spaces continue the previous entry)
+    # param: from (date, optional) earliest date, as YYYY, YYYY-MM or YYYY-MM-DD
+    # param: actor (node kg:Person) a person: IRI or label
+    # requires: reasoning
+    # example: kg query timeline --param from=2020
+
+Parameter types: `node` (an IRI, `kgr:…`/`kg:…`, or a label or other name resolved to
+the node; an optional class narrows the lookup), `date` (xsd:date, xsd:gYearMonth or
+xsd:gYear by precision), `string`, `integer` and `iri`.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import json
+import logging
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from .errors import InputError, QueryError
+from .terms import DATA, KG
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("table", "csv", "tsv", "json")
+PARAM_TYPES = ("node", "date", "string", "integer", "iri")
+PREFIXES = {
+    "kg": str(KG._NS),
+    "kgr": str(DATA),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": str(XSD),
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".n3": "n3", ".rdf": "xml", ".owl": "xml", ".xml": "xml",
+               ".jsonld": "json-ld", ".trig": "trig", ".nq": "nquads"}
+
+
+# --------------------------------------------------------------------------- packaged queries
+
+def queries_dir() -> Path:
+    """Where the packaged queries live: `KG_QUERIES_DIR`, or `queries/` in the checkout."""
+    env = os.environ.get("KG_QUERIES_DIR")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "queries"
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str = "string"
+    cls: str | None = None          # for node parameters: the class (IRI) the node must have
+    optional: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    """A SPARQL query with what its header says about it."""
+
+    name: str
+    text: str
+    path: Path | None = None
+    title: str = ""
+    answers: str = ""
+    params: tuple[Param, ...] = ()
+    example: str = ""
+    requires: str = ""
+    declared: bool = False          # True when the header declares the parameters
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+_HEADER_LINE = re.compile(r"^#\s?(\w+):\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s*\(([^)]*)\)\s*(.*)$")
+
+
+def parse_header(text: str, source: str = "query") -> dict:
+    """The `# key: value` lines at the top of a query; `param` entries become `Param`s."""
+    entries: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            if entries:
+                break
+            continue
+        if not stripped.startswith("#"):
+            break
+        m = _HEADER_LINE.match(stripped)
+        if m:
+            entries.append((m.group(1).lower(), m.group(2).strip()))
+        elif entries and re.match(r"^#\s{2,}\S", stripped):
+            key, value = entries[-1]
+            entries[-1] = (key, f"{value} {stripped[1:].strip()}")
+    header: dict = {"params": []}
+    for key, value in entries:
+        if key == "param":
+            header["params"].append(_parse_param(value, source))
+        else:
+            header[key] = value
+    return header
+
+
+def _parse_param(value: str, source: str) -> Param:
+    m = _PARAM.match(value)
+    if not m:
+        raise QueryError(f"bad param line {value!r}; write: param: NAME (TYPE[, optional]) description",
+                         source=source)
+    name, spec, doc = m.groups()
+    words = [w.strip() for w in spec.split(",") if w.strip()]
+    if not words:
+        raise QueryError(f"param {name}: no type given", source=source)
+    type_, *cls = words[0].split()
+    if type_ not in PARAM_TYPES:
+        raise QueryError(f"param {name}: unknown type {type_!r} (one of {', '.join(PARAM_TYPES)})", source=source)
+    optional = False
+    for w in words[1:]:
+        if w == "optional":
+            optional = True
+        elif w != "required":
+            raise QueryError(f"param {name}: unknown flag {w!r}", source=source)
+    return Param(name, type_, _expand_curie(cls[0]) if cls else None, optional, doc.strip())
+
+
+def _expand_curie(value: str) -> str:
+    if value.startswith("<") and value.endswith(">"):
+        return value[1:-1]
+    prefix, _, local = value.partition(":")
+    return PREFIXES[prefix] + local if prefix in PREFIXES and not local.startswith("//") else value
+
+
+def spec_from_text(text: str, name: str, path: Path | None = None) -> QuerySpec:
+    header = parse_header(text, source=str(path or name))
+    params = tuple(header["params"])
+    variables = query_variables(text)
+    for p in params:
+        if p.name not in variables:
+            raise QueryError(f"param {p.name} is not a variable of the query", source=str(path or name))
+    return QuerySpec(name=name, text=text, path=path, title=header.get("title", ""),
+                     answers=header.get("answers", ""), params=params, example=header.get("example", ""),
+                     requires=header.get("requires", ""), declared=bool(params))
+
+
+def list_queries() -> list[QuerySpec]:
+    """Every packaged query, by name."""
+    d = queries_dir()
+    if not d.is_dir():
+        raise InputError(f"{d}: the packaged queries folder is missing (set KG_QUERIES_DIR)")
+    return [_load_file(p, p.stem) for p in sorted(d.glob("*.rq"))]
+
+
+@lru_cache(maxsize=256)
+def _load_cached(path: str, mtime: float, name: str) -> QuerySpec:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{p}: cannot read the query: {getattr(exc, 'strerror', None) or exc}") from None
+    return spec_from_text(text, name, p)
+
+
+def _load_file(p: Path, name: str) -> QuerySpec:
+    try:
+        mtime = p.stat().st_mtime
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read the query: {exc.strerror or exc}") from None
+    return _load_cached(str(p), mtime, name)
+
+
+def load_query(name_or_file: str | Path) -> QuerySpec:
+    """A packaged query by name (`timeline` or `timeline.rq`), or a query file by path."""
+    ref = str(name_or_file)
+    p = Path(ref)
+    if p.is_file():
+        return _load_file(p, p.stem)
+    packaged = queries_dir() / (ref if ref.endswith(".rq") else ref + ".rq")
+    if "/" not in ref and os.sep not in ref and packaged.is_file():
+        return _load_file(packaged, packaged.stem)
+    names = ", ".join(q.name for q in list_queries()) if queries_dir().is_dir() else "none"
+    raise InputError(f"no packaged query or file named {ref!r}; packaged queries: {names}")
+
+
+def listing() -> str:
+    """The packaged queries with their titles and parameters, for `kg query --list`."""
+    specs = list_queries()
+    width = max((len(s.name) for s in specs), default=0)
+    lines = []
+    for s in specs:
+        note = " (needs the reasoned graph)" if s.requires == "reasoning" else ""
+        lines.append(f"{s.name:<{width}}  {s.title}{note}")
+        if s.params:
+            ps = " ".join(f"[{p.name}=…]" if p.optional else f"{p.name}=…" for p in s.params)
+            lines.append(f"{'':<{width}}    params: {ps}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- lexing SPARQL
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<word>[A-Za-z_\u00C0-\uFFFF][\w\-.\u00B7\u00C0-\uFFFF]*(?::[^\s{}()<>"',;\[\]]*)?|:[^\s{}()<>"',;\[\]]*)
+  | (?P<punct>.)
+""", re.VERBOSE | re.DOTALL)
+
+
+def _tokens(text: str):
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind in ("ws", "comment"):
+            continue
+        yield kind, m.group(), m.start()
+
+
+def query_variables(text: str) -> set[str]:
+    """The names of the variables a query mentions (outside comments, strings and IRIs)."""
+    return {tok[1:] for kind, tok, _ in _tokens(text) if kind == "var"}
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword at the top level."""
+    for kind, tok, _ in _tokens(text):
+        if kind == "word" and tok.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return tok.upper()
+    return ""
+
+
+def _where_group(text: str) -> tuple[int, int] | None:
+    """Offsets of the `{` opening the query's WHERE group and of its matching `}`."""
+    form, saw_where = None, False
+    depth_paren = depth_brace = 0
+    start = None
+    for kind, tok, pos in _tokens(text):
+        if kind == "word" and depth_paren == 0 and depth_brace == 0:
+            upper = tok.upper()
+            if form is None and upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+                form = upper
+            elif upper == "WHERE":
+                saw_where = True
+        elif kind == "punct":
+            if tok == "(":
+                depth_paren += 1
+            elif tok == ")":
+                depth_paren -= 1
+            elif tok == "{":
+                if start is None and depth_brace == 0 and depth_paren == 0 and form is not None \
+                        and (form != "CONSTRUCT" or saw_where):
+                    start = pos
+                depth_brace += 1
+            elif tok == "}":
+                depth_brace -= 1
+                if start is not None and depth_brace == 0:
+                    return start, pos
+    return None
+
+
+# --------------------------------------------------------------------------- RDF terms as text
+
+_IRI_OK = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*$")
+_LANG_OK = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+_VAR_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def check_iri(value: str) -> str:
+    """`value` if it is an absolute IRI that can be written between angle brackets."""
+    if not _IRI_OK.match(value):
+        raise InputError(f"not an absolute IRI: {value!r}")
+    return value
+
+
+def sparql_term(term) -> str:
+    """One RDF term in SPARQL syntax. Only `\\`, `"`, newline and carriage return occur
+    escaped, so the text cannot leave its string whatever the value holds; IRIs with
+    characters that could end them are refused."""
+    if isinstance(term, URIRef):
+        return f"<{check_iri(str(term))}>"
+    if isinstance(term, Literal):
+        body = (str(term).replace("\\", "\\\\").replace('"', '\\"')
+                .replace("\n", "\\n").replace("\r", "\\r"))
+        if term.language:
+            if not _LANG_OK.match(term.language):
+                raise InputError(f"bad language tag {term.language!r}")
+            return f'"{body}"@{term.language}'
+        if term.datatype and term.datatype != XSD.string:
+            return f'"{body}"^^<{check_iri(str(term.datatype))}>'
+        return f'"{body}"'
+    raise InputError(f"cannot bind {term!r}: only IRIs and literals can be parameters")
+
+
+def with_values(text: str, bindings: Mapping[str, object]) -> tuple[str, int, int]:
+    """The query with a one-row `VALUES` block for `bindings` placed at the start of its
+    WHERE group (which then sees the values in its filters, as initBindings would).
+    Returns the new text and the offset and length of the insertion, so that error
+    positions can be mapped back."""
+    if not bindings:
+        return text, -1, 0
+    for name in bindings:
+        if not _VAR_OK.match(name):
+            raise InputError(f"bad parameter name {name!r}")
+    names = sorted(bindings)
+    block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
+             + " ".join(sparql_term(bindings[n]) for n in names) + ") } ")
+    group = _where_group(text)
+    if group is None:
+        raise QueryError("cannot find the query's WHERE group to bind parameters to")
+    start, end = group
+    inner = text[start + 1:end]
+    if re.match(r"\s*SELECT\b", inner, re.IGNORECASE):  # the group is a sub-select
+        return text[:start + 1] + " " + block + "{" + inner + "} " + text[end:], start + 1, len(block) + 1
+    return text[:start + 1] + " " + block + inner + text[end:], start + 1, len(block) + 1
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def map_back(text: str, line: int, column: int, insert_at: int, inserted: int) -> tuple[int, int]:
+    """An error position in the text with a VALUES block, as a position in `text`."""
+    if insert_at < 0:
+        return line, column
+    ins_line, ins_col = position(text, insert_at)
+    if line == ins_line and column > ins_col:
+        column = max(ins_col, column - inserted)
+    return line, column
+
+
+# --------------------------------------------------------------------------- results
+
+@dataclass
+class Result:
+    """Rows of rdflib terms (None where unbound), or the boolean of an ASK query."""
+
+    vars: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+    boolean: bool | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> list:
+        i = self.vars.index(name)
+        return [r[i] for r in self.rows]
+
+    def dicts(self) -> list[dict[str, str | None]]:
+        """Rows as {var: lexical value}, handy in notebooks and tests."""
+        return [{v: (None if t is None else str(t)) for v, t in zip(self.vars, r)} for r in self.rows]
+
+
+# --------------------------------------------------------------------------- sources
+
+class Source:
+    """Where queries run. `select` takes the query text and parameter terms."""
+
+    name = "source"
+
+    def select(self, text: str, bindings: Mapping[str, object], *, label: str = "query") -> Result:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _rdflib_error(exc: Exception, text: str, label: str) -> QueryError:
+    line = getattr(exc, "lineno", None)
+    col = getattr(exc, "col", None)
+    msg = getattr(exc, "msg", None) or str(exc)
+    if line is None:  # e.g. "Unknown namespace prefix : foo"
+        m = re.search(r"prefix\s*:\s*(\S+)", str(exc))
+        if m:
+            hit = re.search(rf"(?<![\w?$:]){re.escape(m.group(1))}:", text)
+            if hit:
+                line, col = position(text, hit.start())
+            msg = f"unknown prefix {m.group(1)}: (declare it with PREFIX)"
+    return QueryError(f"syntax error: {msg}", line=line, column=col, source=label)
+
+
+@lru_cache(maxsize=128)
+def _prepare(text: str):
+    from rdflib.plugins.sparql import prepareQuery
+    return prepareQuery(text)
+
+
+class GraphSource(Source):
+    """An in-memory rdflib graph."""
+
+    name = "rdflib"
+
+    def __init__(self, graph: Graph, files: Sequence[Path] = ()):
+        self.graph = graph
+        self.files = list(files)
+
+    def select(self, text: str, bindings: Mapping[str, object], *, label: str = "query") -> Result:
+        try:
+            prepared = _prepare(text)
+        except Exception as exc:  # pyparsing.ParseException and rdflib's own
+            raise _rdflib_error(exc, text, label) from None
+        form = prepared.algebra.name
+        if form not in ("SelectQuery", "AskQuery"):
+            raise QueryError(f"kg query runs SELECT and ASK queries; this is a {query_form(text) or form}",
+                             source=label)
+        try:
+            res = self.graph.query(prepared, initBindings=dict(bindings))
+            if res.type == "ASK":
+                return Result(boolean=bool(res.askAnswer))
+            names = [str(v) for v in res.vars]
+            return Result(vars=names, rows=[tuple(row) for row in res])
+        except QueryError:
+            raise
+        except Exception as exc:
+            raise QueryError(f"cannot run: {type(exc).__name__}: {exc}", source=label) from None
+
+
+def rdf_format(path: Path) -> str:
+    fmt = RDF_FORMATS.get(path.suffix.lower())
+    if not fmt:
+        raise InputError(f"{path}: unknown RDF file type (use .ttl, .nt, .rdf, .jsonld, .trig or .nq)")
+    return fmt
+
+
+def load_graph(files: Iterable[str | Path]) -> Graph:
+    """One rdflib graph from RDF files (Turtle, N-Triples, RDF/XML, JSON-LD, ...)."""
+    g = Graph()
+    for f in files:
+        p = Path(f)
+        if not p.is_file():
+            raise InputError(f"{p}: no such graph file")
+        try:
+            g.parse(p, format=rdf_format(p))
+        except InputError:
+            raise
+        except Exception as exc:
+            raise InputError(f"{p}: not valid RDF: {str(exc).splitlines()[0][:300]}") from None
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=False)
+    return g
+
+
+def default_graph_files(build: str | Path = "build") -> list[Path]:
+    """`build/graph.ttl`, and `build/inferred.ttl` when it exists."""
+    build = Path(build)
+    graph = build / "graph.ttl"
+    if not graph.is_file():
+        raise InputError(f"{graph}: no graph; run `kg build` first or give --graph FILE")
+    inferred = build / "inferred.ttl"
+    return [graph, inferred] if inferred.is_file() else [graph]
+
+
+def open_source(*, graphs: Sequence[str | Path] | None = None, store: str | None = None,
+                endpoint: str | None = None, build: str | Path = "build") -> Source:
+    """The source to query: an Oxigraph store, a SPARQL endpoint, or (the default) an
+    rdflib graph loaded from `graphs` or from the build folder."""
+    given = [x for x in (graphs, store, endpoint) if x]
+    if len(given) > 1:
+        raise InputError("give only one of --graph, --store and --endpoint")
+    if store:
+        from .store import open_store
+        return open_store(store)
+    if endpoint:
+        from .store import EndpointSource
+        return EndpointSource(endpoint)
+    files = [Path(f) for f in graphs] if graphs else default_graph_files(build)
+    return GraphSource(load_graph(files), files)
+
+
+# --------------------------------------------------------------------------- parameters
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_LABEL_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?node ?tier WHERE {
+  { ?node rdfs:label %(x)s . BIND(1 AS ?tier) }
+  UNION { ?node skos:altLabel %(x)s . BIND(2 AS ?tier) }
+  UNION { ?node skos:hiddenLabel %(x)s . BIND(3 AS ?tier) }
+  %(filter)s
+  FILTER(!BOUND(?cls) || EXISTS { ?node a/rdfs:subClassOf* ?cls })
+} ORDER BY ?tier ?node"""
+_EXACT = _LABEL_QUERY % {"x": "?value", "filter": ""}
+_FOLDED = _LABEL_QUERY % {"x": "?label", "filter": "FILTER(isLiteral(?label) && LCASE(STR(?label)) = LCASE(STR(?value)))"}
+
+
+def date_term(value: str) -> Literal:
+    """A typed date at its precision: 2025 → xsd:gYear, 2025-01 → xsd:gYearMonth,
+    2025-01-13 → xsd:date."""
+    m = _DATE.match(value.strip())
+    if not m:
+        raise InputError(f"not a date: {value!r} (write YYYY, YYYY-MM or YYYY-MM-DD)")
+    y, mo, d = m.groups()
+    try:
+        if d:
+            _dt.date(int(y), int(mo), int(d))
+            return Literal(value.strip(), datatype=XSD.date)
+        if mo:
+            _dt.date(int(y), int(mo), 1)
+            return Literal(value.strip(), datatype=XSD.gYearMonth)
+    except ValueError:
+        raise InputError(f"not a date: {value!r}") from None
+    return Literal(y, datatype=XSD.gYear)
+
+
+def iri_term(value: str) -> URIRef | None:
+    """An IRI from `<…>`, an absolute IRI or a known prefix (kgr:person/…); None if the
+    value does not look like one."""
+    v = value.strip()
+    if v.startswith("<") and v.endswith(">"):
+        return URIRef(check_iri(v[1:-1]))
+    prefix, sep, local = v.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return URIRef(check_iri(PREFIXES[prefix] + local))
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", v) or v.startswith("urn:"):
+        return URIRef(check_iri(v))
+    return None
+
+
+def resolve_node(source: Source, value: str, cls: str | None = None) -> URIRef:
+    """The node an IRI or a label names. Labels match rdfs:label first, then
+    skos:altLabel, then skos:hiddenLabel, exactly and then ignoring case; more than one
+    node at the best match is an error that lists them."""
+    iri = iri_term(value)
+    if iri is not None:
+        return iri
+    text = value.strip()
+    if not text:
+        raise InputError("empty value where a node (IRI or label) is needed")
+    bindings: dict[str, object] = {"value": Literal(text)}
+    if cls:
+        bindings["cls"] = URIRef(cls)
+    for q in (_EXACT, _FOLDED):
+        res = source.select(q, bindings, label="label lookup")
+        if res.rows:
+            best = res.rows[0][1]
+            nodes = sorted({str(r[0]) for r in res.rows if r[1] == best and isinstance(r[0], URIRef)})
+            if len(nodes) == 1:
+                return URIRef(nodes[0])
+            if nodes:
+                raise InputError(f"{text!r} names {len(nodes)} nodes: {', '.join(nodes[:6])}"
+                                 f"{' …' if len(nodes) > 6 else ''}; give the IRI instead")
+    what = f" of class <{cls}>" if cls else ""
+    raise InputError(f"no node{what} is labelled {text!r}; give an IRI or another name")
+
+
+def param_term(source: Source, param: Param, value: str):
+    """The RDF term a parameter value stands for."""
+    try:
+        if param.type == "node":
+            return resolve_node(source, value, param.cls)
+        if param.type == "date":
+            return date_term(value)
+        if param.type == "integer":
+            try:
+                return Literal(int(value.strip()))
+            except ValueError:
+                raise InputError(f"not an integer: {value!r}") from None
+        if param.type == "iri":
+            iri = iri_term(value)
+            if iri is None:
+                raise InputError(f"not an IRI: {value!r}")
+            return iri
+        return Literal(value)
+    except InputError as exc:
+        raise InputError(f"param {param.name}: {str(exc).split(': ', 1)[1]}") from None
+
+
+def _guess_param(name: str, value: str) -> Param:
+    """A parameter the query does not declare: an IRI, a date or an integer by its look,
+    else a string."""
+    v = value.strip()
+    if iri_term(v) is not None:
+        return Param(name, "iri")
+    if _DATE.match(v):
+        return Param(name, "date")
+    if re.match(r"^-?\d+$", v) and len(v) < 19:
+        return Param(name, "integer")
+    return Param(name, "string")
+
+
+def bind(spec: QuerySpec, values: Mapping[str, str], source: Source) -> dict[str, object]:
+    """Check the values against the query's parameters and turn each into an RDF term."""
+    values = dict(values or {})
+    bindings: dict[str, object] = {}
+    known = {p.name: p for p in spec.params}
+    variables = query_variables(spec.text)
+    for name, value in values.items():
+        p = known.get(name)
+        if p is None:
+            if spec.declared or name not in variables:
+                takes = ", ".join(known) or "no parameters"
+                raise InputError(f"{spec.name}: no parameter {name!r} (it takes {takes})")
+            p = _guess_param(name, value)
+        if value is None:
+            raise InputError(f"param {name}: no value")
+        bindings[name] = param_term(source, p, str(value))
+    missing = [p.name for p in spec.params if not p.optional and p.name not in bindings]
+    if missing:
+        example = f"; e.g. {spec.example}" if spec.example else ""
+        raise InputError(f"{spec.name}: missing parameter(s) {', '.join(missing)}{example}")
+    return bindings
+
+
+def parse_param_args(args: Iterable[str]) -> dict[str, str]:
+    """`NAME=VALUE` strings as a dict; a repeated or malformed one is an error."""
+    out: dict[str, str] = {}
+    for a in args:
+        name, sep, value = a.partition("=")
+        name = name.strip()
+        if not sep or not _VAR_OK.match(name):
+            raise InputError(f"bad --param {a!r}: write NAME=VALUE")
+        if name in out:
+            raise InputError(f"--param {name} given twice")
+        out[name] = value
+    return out
+
+
+# --------------------------------------------------------------------------- running
+
+def run(query: str | Path | QuerySpec, params: Mapping[str, str] | None = None, *,
+        source: Source | None = None, graphs: Sequence[str | Path] | None = None,
+        store: str | None = None, endpoint: str | None = None) -> Result:
+    """Run a packaged query (by name), a query file or a `QuerySpec` with parameters
+    (NAME → value as the user wrote it) on a source (default: the build folder's graph)."""
+    spec = query if isinstance(query, QuerySpec) else load_query(query)
+    own = source is None
+    src = source or open_source(graphs=graphs, store=store, endpoint=endpoint)
+    try:
+        bindings = bind(spec, params or {}, src)
+        if spec.requires == "reasoning" and not _looks_reasoned(src):
+            log.warning("%s needs the reasoned graph (inferred.ttl); this graph has no inferred "
+                        "triples, so the answer may be empty", spec.name)
+        return src.select(spec.text, bindings, label=str(spec.path or spec.name))
+    finally:
+        if own:
+            src.close()
+
+
+def _looks_reasoned(source: Source) -> bool:
+    q = "ASK { ?a <%s> ?e }" % KG.participatedIn
+    try:
+        return bool(source.select(q, {}, label="reasoning check").boolean)
+    except Exception:  # a check only; never in the way of the query itself
+        return True
+
+
+def execute(query: str, params: Mapping[str, str] | None = None, *, fmt: str = "table",
+            graphs: Sequence[str | Path] | None = None, store: str | None = None,
+            endpoint: str | None = None, width: int | None = None) -> str:
+    """Run and render: what `kg query` prints."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    spec = load_query(query)
+    return render(run(spec, params, graphs=graphs, store=store, endpoint=endpoint), fmt, width=width)
+
+
+# --------------------------------------------------------------------------- rendering
+
+def render(result: Result, fmt: str = "table", *, width: int | None = None) -> str:
+    if fmt == "json":
+        return to_json(result)
+    if fmt == "csv":
+        return to_csv(result)
+    if fmt == "tsv":
+        return to_tsv(result)
+    if fmt == "table":
+        return to_table(result, width=width)
+    raise InputError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+
+
+def json_term(t) -> dict:
+    if isinstance(t, URIRef):
+        return {"type": "uri", "value": str(t)}
+    if isinstance(t, BNode):
+        return {"type": "bnode", "value": str(t)}
+    if isinstance(t, Literal):
+        d = {"type": "literal", "value": str(t)}
+        if t.language:
+            d["xml:lang"] = t.language
+        elif t.datatype and t.datatype != XSD.string:
+            d["datatype"] = str(t.datatype)
+        return d
+    return {"type": "literal", "value": str(t)}
+
+
+def to_json(result: Result) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    if result.boolean is not None:
+        return json.dumps({"head": {}, "boolean": result.boolean}, ensure_ascii=False, indent=2)
+    bindings = [{v: json_term(t) for v, t in zip(result.vars, row) if t is not None} for row in result.rows]
+    return json.dumps({"head": {"vars": result.vars}, "results": {"bindings": bindings}},
+                      ensure_ascii=False, indent=2)
+
+
+def from_json(data: dict) -> Result:
+    """A Result from SPARQL 1.1 Query Results JSON (what servers send)."""
+    if "boolean" in data:
+        return Result(boolean=bool(data["boolean"]))
+    names = list(data.get("head", {}).get("vars", []))
+    rows = []
+    for b in data.get("results", {}).get("bindings", []):
+        rows.append(tuple(_from_json_term(b.get(v)) for v in names))
+    return Result(vars=names, rows=rows)
+
+
+def _from_json_term(d: dict | None):
+    if d is None:
+        return None
+    kind = d.get("type")
+    if kind == "uri":
+        return URIRef(d["value"])
+    if kind == "bnode":
+        return BNode(d["value"])
+    lang = d.get("xml:lang")
+    dt = d.get("datatype")
+    if lang:
+        return Literal(d["value"], lang=lang)
+    if dt and dt != str(XSD.string):
+        return Literal(d["value"], datatype=URIRef(dt))
+    return Literal(d["value"])
+
+
+def to_csv(result: Result) -> str:
+    """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    if result.boolean is not None:
+        w.writerow(["boolean"])
+        w.writerow(["true" if result.boolean else "false"])
+        return out.getvalue()
+    w.writerow(result.vars)
+    for row in result.rows:
+        w.writerow(["" if t is None else (f"_:{t}" if isinstance(t, BNode) else str(t)) for t in row])
+    return out.getvalue()
+
+
+def tsv_term(t) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, BNode):
+        return f"_:{t}"
+    if isinstance(t, Literal) and t.datatype == XSD.integer and re.match(r"^[+-]?\d+$", str(t)):
+        return str(t)
+    return sparql_term(t).replace("\t", "\\t")
+
+
+def to_tsv(result: Result) -> str:
+    """SPARQL 1.1 Query Results TSV: terms in SPARQL syntax, `?var` header."""
+    if result.boolean is not None:
+        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join(f"?{v}" for v in result.vars)]
+    lines += ["\t".join(tsv_term(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def short(t) -> str:
+    """A term as a person reads it: IRIs with known prefixes, literals as their text."""
+    if t is None:
+        return ""
+    if isinstance(t, URIRef):
+        s = str(t)
+        for prefix in ("kgr", "kg", "rdfs", "skos", "dcterms", "owl", "xsd", "rdf"):
+            ns = PREFIXES[prefix]
+            if s.startswith(ns) and len(s) > len(ns):
+                return f"{prefix}:{s[len(ns):]}"
+        return f"<{s}>"
+    if isinstance(t, BNode):
+        return f"_:{t}"
+    return " ".join(str(t).split())
+
+
+def _cw(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+
+
+def text_width(s: str) -> int:
+    return sum(_cw(c) for c in s)
+
+
+def _wrap(s: str, width: int) -> list[str]:
+    """Lines of at most `width` columns, broken at spaces where possible."""
+    if text_width(s) <= width:
+        return [s]
+    lines, line, w = [], "", 0
+    for word in re.split(r"(?<= )", s):
+        ww = text_width(word)
+        if w + ww - (1 if word.endswith(" ") else 0) <= width:
+            line, w = line + word, w + ww
+            continue
+        if line:
+            lines.append(line.rstrip())
+            line, w = "", 0
+        while text_width(word.rstrip()) > width:  # a word longer than the column
+            cut, cw = "", 0
+            for ch in word:
+                if cw + _cw(ch) > width:
+                    break
+                cut, cw = cut + ch, cw + _cw(ch)
+            lines.append(cut)
+            word = word[len(cut):]
+        line, w = word, text_width(word)
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
+def _pad(s: str, width: int) -> str:
+    return s + " " * (width - text_width(s))
+
+
+def to_table(result: Result, *, width: int | None = None) -> str:
+    """An aligned table; with `width` (the terminal's), long cells wrap to fit."""
+    if result.boolean is not None:
+        return "true" if result.boolean else "false"
+    heads = list(result.vars)
+    cells = [[short(t) for t in row] for row in result.rows]
+    n = len(heads)
+    if n == 0:
+        return f"(no columns, {len(cells)} row{'s' if len(cells) != 1 else ''})"
+    widths = [max([text_width(h)] + [text_width(r[i]) for r in cells]) for i, h in enumerate(heads)]
+    gap = 2
+    if width:
+        # text wraps first; columns of single words (IRIs, dates, numbers) only if they must
+        least = [min(w, max(text_width(h), 12)) for w, h in zip(widths, heads)]
+        solid = [all(" " not in r[i] for r in cells) for i in range(n)]
+        for floor in ([w if s else m for w, m, s in zip(widths, least, solid)], least):
+            while sum(widths) + gap * (n - 1) > width:
+                i = max(range(n), key=lambda k: widths[k] - floor[k])
+                if widths[i] <= floor[i]:
+                    break
+                widths[i] -= 1
+    sep = " " * gap
+    out = [sep.join(_pad(h, w) for h, w in zip(heads, widths)).rstrip(),
+           sep.join("─" * w for w in widths)]
+    wrapped_any = False
+    blocks = []
+    for r in cells:
+        cols = [_wrap(c, w) for c, w in zip(r, widths)]
+        height = max(len(c) for c in cols)
+        wrapped_any |= height > 1
+        blocks.append([sep.join(_pad(c[k] if k < len(c) else "", w) for c, w in zip(cols, widths)).rstrip()
+                       for k in range(height)])
+    for i, b in enumerate(blocks):
+        if wrapped_any and i:
+            out.append("")
+        out.extend(b)
+    out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(out)

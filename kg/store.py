@@ -1,0 +1,412 @@
+"""Stores beyond the in-memory graph: an on-disk Oxigraph store, and any SPARQL 1.1
+server (queried over the SPARQL protocol, loaded with the Graph Store HTTP Protocol).
+
+    write_store([Path("build/graph.ttl"), Path("build/inferred.ttl")], "oxigraph:build/store")
+    source = open_store("oxigraph:build/store")          # a kg.query.Source
+    push([Path("build/graph.ttl")], "http://127.0.0.1:7878/store", graph_iri=None)
+    source = EndpointSource("http://127.0.0.1:7878/query")
+
+The store is written into a new folder beside the target and renamed into place, so a
+failed write leaves the old store as it was. A push sends every file in one PUT, which
+replaces the target graph in one request: it either succeeds, or the error says whether
+nothing was loaded or the server may hold a partial copy. Connection failures, time-outs
+and 429/502/503/504 answers are retried with exponential back-off (PUT and queries are
+idempotent); other refusals are reported at once with the server's own message.
+"""
+from __future__ import annotations
+
+import gc
+import http.client
+import json
+import logging
+import os
+import re
+import shutil
+import socket
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+
+from .errors import InputError, QueryError, StoreError
+from .query import Result, Source, from_json, map_back, query_form, with_values
+
+log = logging.getLogger(__name__)
+
+SCHEME = "oxigraph:"
+OX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+              ".trig": ox.RdfFormat.TRIG, ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
+              ".xml": ox.RdfFormat.RDF_XML, ".jsonld": ox.RdfFormat.JSON_LD, ".n3": ox.RdfFormat.N3}
+_POSITION = re.compile(r"(?:error at |line )(\d+)[:, ]+(?:column )?(\d+)")
+RETRY_STATUS = {429, 502, 503, 504}
+USER_AGENT = "kg (knowledge graph of South Korea-Japan relations)"
+
+
+# --------------------------------------------------------------------------- Oxigraph on disk
+
+def store_dir(target: str) -> Path:
+    """The folder of an `oxigraph:DIR` target."""
+    if not target.startswith(SCHEME) or not target[len(SCHEME):].strip():
+        raise InputError(f"unknown store {target!r}: write oxigraph:DIR")
+    return Path(target[len(SCHEME):].strip())
+
+
+def is_store(d: Path) -> bool:
+    return (d / "CURRENT").is_file() and (d / "IDENTITY").is_file()
+
+
+def _ox_format(path: Path):
+    fmt = OX_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path}: unknown RDF file type (use .ttl, .nt, .nq, .trig, .rdf or .jsonld)")
+    return fmt
+
+
+def _check_files(graph_files: Sequence[str | Path]) -> list[Path]:
+    files = [Path(f) for f in graph_files]
+    if not files:
+        raise InputError("no graph files given")
+    for f in files:
+        if not f.is_file():
+            raise InputError(f"{f}: no such graph file")
+        _ox_format(f)
+    return files
+
+
+def _syntax(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+
+
+@dataclass
+class StoreInfo:
+    path: Path
+    triples: int
+    files: list[Path]
+
+
+def write_store(graph_files: list[Path], target: str) -> StoreInfo:
+    """Write the graph files into the on-disk Oxigraph store `oxigraph:DIR`, replacing what
+    it held. The new store is built in a sibling folder and renamed into place."""
+    d = store_dir(target)
+    files = _check_files(graph_files)
+    if d.exists() and not d.is_dir():
+        raise InputError(f"{d}: exists and is not a folder")
+    if d.is_dir() and any(d.iterdir()) and not is_store(d):
+        raise InputError(f"{d}: not an Oxigraph store and not empty; refusing to replace it")
+    d.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{d.name}.", suffix=".new", dir=d.parent))
+    try:
+        store = ox.Store(str(tmp))
+        for f in files:
+            try:
+                store.bulk_load(path=str(f), format=_ox_format(f))
+            except SyntaxError as exc:
+                raise InputError(f"{f}: not valid RDF: {_syntax(exc)}") from None
+        store.flush()
+        triples = len(store)
+        del store
+        gc.collect()  # close the RocksDB handle before the rename
+        old = None
+        if d.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{d.name}.", suffix=".old", dir=d.parent))
+            os.rmdir(old)
+            os.rename(d, old)
+        try:
+            os.rename(tmp, d)
+        except OSError:
+            if old is not None:
+                os.rename(old, d)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise StoreError(f"{d}: cannot write the Oxigraph store: {exc.strerror or exc}") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    log.info("wrote %d triples from %d file(s) to %s", triples, len(files), d)
+    return StoreInfo(d, triples, files)
+
+
+def to_rdflib(t):
+    """A pyoxigraph term as an rdflib term (xsd:string literals become plain literals)."""
+    if t is None:
+        return None
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        dt = t.datatype.value
+        return Literal(t.value) if dt == str(XSD.string) else Literal(t.value, datatype=URIRef(dt))
+    return Literal(str(t))
+
+
+def _query_error(exc: Exception, text: str, insert_at: int, inserted: int, label: str) -> QueryError:
+    msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    m = _POSITION.search(msg)
+    if m:
+        line, col = map_back(text, int(m.group(1)), int(m.group(2)), insert_at, inserted)
+        msg = _POSITION.sub("", msg, count=1).strip(" :")
+        return QueryError(f"syntax error: {msg[:300]}", line=line, column=col, source=label)
+    return QueryError(f"syntax error: {msg[:300]}", source=label)
+
+
+class OxigraphSource(Source):
+    """An on-disk Oxigraph store, opened read-only (a server may hold it open too)."""
+
+    name = "oxigraph"
+
+    def __init__(self, path: str | Path, store=None):
+        self.path = Path(path)
+        self.store = store if store is not None else ox.Store.read_only(str(self.path))
+
+    def select(self, text: str, bindings: Mapping[str, object], *, label: str = "query") -> Result:
+        form = query_form(text)
+        if form not in ("SELECT", "ASK"):
+            raise QueryError(f"kg query runs SELECT and ASK queries; this is a {form or 'no query'}",
+                             source=label)
+        full, at, n = with_values(text, bindings)
+        try:
+            res = self.store.query(full)
+            if isinstance(res, ox.QueryBoolean):
+                return Result(boolean=bool(res))
+            names = [v.value for v in res.variables]
+            rows = [tuple(to_rdflib(sol[v]) for v in names) for sol in res]
+        except SyntaxError as exc:
+            raise _query_error(exc, text, at, n, label) from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot read the store: {exc}") from None
+        except (RuntimeError, ValueError) as exc:
+            raise QueryError(f"cannot run: {exc}", source=label) from None
+        return Result(vars=names, rows=rows)
+
+    def close(self) -> None:
+        self.store = None
+
+
+def open_store(target: str) -> OxigraphSource:
+    """The on-disk store `oxigraph:DIR` as a query source."""
+    d = store_dir(target)
+    if not d.is_dir() or not is_store(d):
+        raise InputError(f"{d}: no Oxigraph store there; write one with "
+                         f"`kg build --store {SCHEME}{d}`")
+    try:
+        return OxigraphSource(d)
+    except OSError as exc:
+        raise StoreError(f"{d}: cannot open the Oxigraph store: {exc}") from None
+
+
+# --------------------------------------------------------------------------- HTTP
+
+@dataclass
+class Retry:
+    """How often and how patiently to try a server."""
+
+    attempts: int = 4
+    backoff: float = 0.5      # seconds before the 2nd try; doubles each time
+    max_wait: float = 8.0     # cap on one wait, also on a server's Retry-After
+    timeout: float = 60.0     # seconds for connecting and for each read
+
+
+@dataclass
+class _Failure:
+    message: str
+    sent: bool                # the request may have reached the server
+    retry: bool
+    status: int | None = None
+    wait: float | None = None
+
+
+def _check_url(url: str) -> str:
+    u = urllib.parse.urlsplit(url)
+    if u.scheme not in ("http", "https") or not u.netloc:
+        raise InputError(f"not an http(s) URL: {url!r}")
+    return url
+
+
+def _server_message(body: bytes) -> str:
+    text = body.decode("utf-8", "replace").strip()
+    first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    first = re.sub(r"<[^>]+>", " ", first).strip()
+    return first[:300]
+
+
+def _attempt(req: urllib.request.Request, timeout: float) -> tuple[int, bytes, dict] | _Failure:
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, resp.read(), dict(resp.headers)
+    except urllib.error.HTTPError as exc:
+        body = exc.read() if exc.fp else b""
+        wait = None
+        ra = exc.headers.get("Retry-After") if exc.headers else None
+        if ra and ra.strip().isdigit():
+            wait = float(ra.strip())
+        msg = f"HTTP {exc.code} {exc.reason}"
+        detail = _server_message(body)
+        if detail:
+            msg += f": {detail}"
+        return _Failure(msg, sent=True, retry=exc.code in RETRY_STATUS, status=exc.code, wait=wait)
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, ConnectionRefusedError):
+            return _Failure("connection refused (is the server running?)", sent=False, retry=True)
+        if isinstance(reason, socket.gaierror):
+            return _Failure(f"unknown host ({reason.strerror or reason})", sent=False, retry=False)
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            return _Failure(f"no answer within {timeout:g}s", sent=True, retry=True)
+        return _Failure(f"cannot connect: {reason}", sent=False, retry=True)
+    except (TimeoutError, socket.timeout):
+        return _Failure(f"no answer within {timeout:g}s", sent=True, retry=True)
+    except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
+            http.client.IncompleteRead) as exc:
+        return _Failure(f"connection lost ({type(exc).__name__})", sent=True, retry=True)
+    except (http.client.HTTPException, OSError) as exc:
+        return _Failure(f"{type(exc).__name__}: {exc}", sent=True, retry=True)
+
+
+def request(method: str, url: str, *, data: bytes | None = None, headers: Mapping[str, str] | None = None,
+            retry: Retry | None = None) -> tuple[int, bytes, dict, int, bool]:
+    """One HTTP request, retried on failures that may pass. Returns the status, body,
+    headers, the number of attempts made and whether an earlier attempt may have reached
+    the server; raises `StoreError` (with `.partial` set when a failed request may have
+    been applied) when all attempts fail."""
+    retry = retry or Retry()
+    hdrs = {"User-Agent": USER_AGENT, **(headers or {})}
+    sent_before = False
+    failure: _Failure | None = None
+    start = time.monotonic()
+    n = 0
+    for n in range(1, retry.attempts + 1):
+        req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
+        out = _attempt(req, retry.timeout)
+        if not isinstance(out, _Failure):
+            status, body, rh = out
+            return status, body, rh, n, sent_before
+        failure = out
+        sent_before |= out.sent
+        log.info("%s %s: attempt %d failed: %s", method, url, n, out.message)
+        if not out.retry or n == retry.attempts:
+            break
+        wait = min(retry.max_wait, out.wait if out.wait is not None else retry.backoff * 2 ** (n - 1))
+        time.sleep(wait)
+    assert failure is not None
+    took = time.monotonic() - start
+    tries = f" (tried {n} times over {took:.1f}s)" if n > 1 else ""
+    raise StoreError(f"{method} {url}: {failure.message}{tries}", url=url, attempts=n,
+                     partial=sent_before and method != "GET", status=failure.status,
+                     reason=failure.message + tries)
+
+
+class EndpointSource(Source):
+    """A SPARQL 1.1 query endpoint (for Oxigraph: http://HOST:PORT/query)."""
+
+    name = "endpoint"
+
+    def __init__(self, url: str, *, retry: Retry | None = None):
+        self.url = _check_url(url)
+        self.retry = retry or Retry()
+
+    def select(self, text: str, bindings: Mapping[str, object], *, label: str = "query") -> Result:
+        form = query_form(text)
+        if form not in ("SELECT", "ASK"):
+            raise QueryError(f"kg query runs SELECT and ASK queries; this is a {form or 'no query'}",
+                             source=label)
+        full, at, n = with_values(text, bindings)
+        body = urllib.parse.urlencode({"query": full}).encode("utf-8")
+        try:
+            status, data, _, _, _ = request(
+                "POST", self.url, data=body, retry=self.retry,
+                headers={"Content-Type": "application/x-www-form-urlencoded",
+                         "Accept": "application/sparql-results+json"})
+        except StoreError as exc:
+            if exc.status == 400:  # the server could not parse the query
+                detail = exc.reason
+                m = _POSITION.search(detail)
+                if m:
+                    line, col = map_back(text, int(m.group(1)), int(m.group(2)), at, n)
+                    return_msg = _POSITION.sub("", detail, count=1).strip(" :")
+                    raise QueryError(f"rejected by {self.url}: {return_msg}", line=line, column=col,
+                                     source=label) from None
+                raise QueryError(f"rejected by {self.url}: {detail}", source=label) from None
+            raise StoreError(f"cannot query {self.url}: {exc.reason}", url=self.url,
+                             attempts=exc.attempts, status=exc.status) from None
+        try:
+            return from_json(json.loads(data.decode("utf-8")))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise StoreError(f"{self.url}: the answer is not SPARQL JSON results ({exc}); "
+                             f"is this the query endpoint?", url=self.url) from None
+
+
+def graph_store_url(endpoint: str, graph_iri: str | None) -> str:
+    """The Graph Store Protocol URL of a graph: ?graph=IRI, or ?default."""
+    _check_url(endpoint)
+    sep = "&" if urllib.parse.urlsplit(endpoint).query else "?"
+    if graph_iri:
+        from .query import check_iri
+        check_iri(graph_iri)
+        return f"{endpoint}{sep}graph={urllib.parse.quote(graph_iri, safe='')}"
+    return f"{endpoint}{sep}default"
+
+
+@dataclass
+class PushResult:
+    url: str
+    graph: str                # the graph IRI, or "default graph"
+    triples: int
+    files: list[Path] = field(default_factory=list)
+    attempts: int = 1
+
+
+def ntriples(files: Sequence[Path]) -> tuple[bytes, int]:
+    """All the files as one N-Triples document (blank nodes kept apart per file)."""
+    out = []
+    count = 0
+    for f in files:
+        try:
+            triples = list(ox.parse(path=str(f), format=_ox_format(f)))
+        except SyntaxError as exc:
+            raise InputError(f"{f}: not valid RDF: {_syntax(exc)}") from None
+        except OSError as exc:
+            raise InputError(f"{f}: cannot read: {exc.strerror or exc}") from None
+        triples = [t.triple if isinstance(t, ox.Quad) else t for t in triples]
+        count += len(triples)
+        out.append(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+    return b"".join(out), count
+
+
+def push(graph_files: Sequence[str | Path], endpoint: str, *, graph_iri: str | None = None,
+         retry: Retry | None = None) -> PushResult:
+    """Load the graph files into a SPARQL server's graph store (for Oxigraph:
+    http://HOST:PORT/store), replacing the named graph or the default graph."""
+    files = _check_files(graph_files)
+    url = graph_store_url(endpoint, graph_iri)
+    data, count = ntriples(files)
+    what = f"graph <{graph_iri}>" if graph_iri else "the default graph"
+    try:
+        status, _, _, attempts, _ = request("PUT", url, data=data, retry=retry or Retry(timeout=300.0),
+                                            headers={"Content-Type": "application/n-triples"})
+    except StoreError as exc:
+        reason = exc.reason
+        if exc.status in (404, 405):
+            reason += " (is this the graph store endpoint? for Oxigraph: http://HOST:PORT/store)"
+        if exc.partial:
+            tail = (f"{what} may hold a partial or old copy; run kg push again to replace it")
+        else:
+            tail = f"nothing was loaded into {what}"
+        raise StoreError(f"push to {endpoint} failed: {reason}; {tail}", url=url, attempts=exc.attempts,
+                         partial=exc.partial, status=exc.status) from None
+    log.info("pushed %d triples to %s (HTTP %d)", count, url, status)
+    return PushResult(url=url, graph=graph_iri or "default graph", triples=count, files=files,
+                      attempts=attempts)
