@@ -1,5 +1,5 @@
 """A graph shaped like kg's, at any size: the seed graph's data copied N times with fresh
-IRIs (the ontology once). Copies keep the real mix of classes, properties, literals and
+IRIs (the ontology once), whole copies only, so the size is the first multiple past the target. Copies keep the real mix of classes, properties, literals and
 provenance, so timings reflect what kg produces.
 
     python -m bench.scaled --triples 100000 --out /tmp/g100k.ttl
@@ -40,10 +40,8 @@ def scaled(triples: int, base: Graph | None = None) -> Graph:
             if isinstance(term, URIRef) and str(term).startswith(prefix):
                 return URIRef(f"{term}-c{copy}")
             return term
-        for s, p, o in data:
+        for s, p, o in data:  # whole copies only, so every node keeps all its triples
             out.add((rename(s), p, rename(o)))
-            if len(out) >= triples:
-                break
         copy += 1
     return out
 

@@ -93,6 +93,7 @@ _ANNIV = re.compile(r"(?i)(\d+)(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?[
 _POSS_OFFICE = re.compile(r"(?i)['’]s\s+(?:new\s+|current\s+|incumbent\s+)?(?P<office>leader|president|prime minister|premier|"
                           r"foreign minister|top diplomat|defen[cs]e minister|chief diplomat)\b")
 _FOR_A = re.compile(r"(?i)\b(?:for|in|at|during|over)\s+(?:a|an|the|their|its)\s+(?:[\w'-]+\s+){0,4}$")
+_FUTURE_NEAR = re.compile(r"(?i)\b(?:will|shall|is to|are to|plans? to|scheduled to|set to|agreed to|expected to)\b[^.;]*$")
 _HOST_VERBS = {"hosted", "received", "welcomed", "receive", "welcome", "host"}
 _NEEDS_DETERMINER = {"dialogue", "consultations", "negotiations", "seminar"}
 _REFERENCE_TIME = re.compile(r"(?i)\b(?:as of|as at)\s+$")
@@ -598,6 +599,10 @@ class EventExtractor:
         if t.dates:
             _pos, dm = min(t.dates, key=lambda pd: (0 if pd[0] >= t.start else 1, abs(pd[0] - t.start)))
             date, end_date = dm.value, dm.end_value
+            if at.published and _FUTURE_NEAR.search(lead[-40:]) and date[:len(at.published)] < at.published[:len(date)]:
+                date = end_date = None  # "will hold talks on the curbs imposed in 2019": not that date
+        if date is None and spec.key == "press-conference" and ctx.story_day:
+            date = ctx.story_day  # "said at a press conference" in a report is the day reported
         before_t = at.mtext[max(sent.start, t.start - 70):t.start]
         back = _ANNIV.search(before_t) or _YEARS_SINCE.search(before_t)
         if back:
