@@ -99,10 +99,11 @@ def extract_all(paths: Iterable[Path], *, on_article: Callable[[str], None] | No
 
 def build(paths: Iterable[str | Path] = ("seeds",), *, out: str | Path = "build",
           on_article: Callable[[str], None] | None = None, reasoning: bool = True,
-          reasoner: str = DEFAULT_ENGINE, validation: bool = True) -> BuildResult:
+          reasoner: str = DEFAULT_ENGINE, validation: bool = True, union: bool = False) -> BuildResult:
     """Build the knowledge graph of the articles under `paths` into the folder `out`:
     `graph.ttl` (asserted), `inferred.ttl` (the OWL 2 RL closure's new triples, unless
-    `reasoning` is off) and `validation.txt` (the SHACL report, unless `validation` is off)."""
+    `reasoning` is off) and `validation.txt` (the SHACL report, unless `validation` is off);
+    with `union`, also `union.ttl`, the asserted and inferred triples together."""
     paths = [Path(p) for p in paths]
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -136,6 +137,17 @@ def build(paths: Iterable[str | Path] = ("seeds",), *, out: str | Path = "build"
         result.outputs.append(inferred)
     elif inferred.exists():
         inferred.unlink()  # a stale closure of an older graph would mislead queries
+    if union and result.reasoning is not None:
+        both = Graph()
+        for t in graph:
+            both.add(t)
+        for t in result.reasoning.inferred:
+            both.add(t)
+        for prefix, ns in graph.namespaces():
+            both.bind(prefix, ns)
+        target_union = out / "union.ttl"
+        write_atomic(target_union, both.serialize(format="turtle").encode("utf-8"))
+        result.outputs.append(target_union)
     if result.validation is not None:
         report = out / "validation.txt"
         write_atomic(report, result.validation.text().encode("utf-8"))

@@ -17,6 +17,7 @@ from .errors import InputError, KgError
 from .reason import DEFAULT_ENGINE, ENGINES
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+MAX_LISTED = 20  # warnings listed in the summary; the rest are counted
 
 
 class KgClickError(click.ClickException):
@@ -47,9 +48,10 @@ def cli(verbose: int) -> None:
 @click.option("--reasoner", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
               help="OWL 2 RL engine.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation (no validation.txt).")
+@click.option("--union", is_flag=True, help="Also write OUT/union.ttl: asserted and inferred triples in one file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 def build_cmd(paths: tuple[str, ...], out: str, strict: bool, no_reason: bool, reasoner: str,
-              no_validate: bool, quiet: bool) -> None:
+              no_validate: bool, union: bool, quiet: bool) -> None:
     """Build the graph from article files and folders (default: seeds/).
 
     Articles are .txt or .md files with optional YAML front matter (title, publisher,
@@ -60,7 +62,6 @@ def build_cmd(paths: tuple[str, ...], out: str, strict: bool, no_reason: bool, r
     Example: kg build seeds/ --out build
     """
     paths = paths or ("seeds",)
-    progress = None
     state = {"n": 0}
 
     def on_article(path: str) -> None:
@@ -70,12 +71,11 @@ def build_cmd(paths: tuple[str, ...], out: str, strict: bool, no_reason: bool, r
 
     try:
         result = run_build(paths, out=out, on_article=on_article, reasoning=not no_reason, reasoner=reasoner,
-                           validation=not no_validate)
+                           validation=not no_validate, union=union)
     except KgError as exc:
         raise KgClickError(exc) from None
     if not quiet and sys.stderr.isatty():
         click.echo("\r" + " " * 80 + "\r", nl=False, err=True)
-    del progress
     if not quiet:
         c = result.counts
         click.echo(f"kg build: {result.articles} article(s) -> {result.out}/graph.ttl ({result.triples} triples)")
@@ -90,8 +90,10 @@ def build_cmd(paths: tuple[str, ...], out: str, strict: bool, no_reason: bool, r
             click.echo(f"  {result.validation.summary()} -> {result.out}/validation.txt")
         if result.warnings:
             click.echo(f"  warnings: {len(result.warnings)}")
-            for w in result.warnings:
+            for w in result.warnings[:MAX_LISTED]:
                 click.echo(f"    {w}")
+            if len(result.warnings) > MAX_LISTED:
+                click.echo(f"    ... and {len(result.warnings) - MAX_LISTED} more")
     if result.skipped:
         click.echo(f"  skipped {len(result.skipped)} file(s):", err=True)
         for s in result.skipped:
