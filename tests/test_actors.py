@@ -75,3 +75,15 @@ def test_authors_and_publisher_come_from_metadata(run):
     x = run("Text about Seoul.", authors=["Choi Eunmi"], publisher="Yeosijae (Taejae Future Consensus Institute)")
     assert x.authors == ("new:person:choi-eunmi",)
     assert x.publisher is not None
+
+
+def test_bylines_and_leader_pairs(run):
+    x = run("By Jane Roe and John Doe\nThe 2018 Moon-Abe meeting in Tokyo produced warm words.", published="2025-11-01")
+    names = {m.name for m in x.mentions if m.kind == PERSON}
+    assert {"Jane Roe", "John Doe", "Moon Jae-in", "Shinzo Abe"} <= names
+
+
+def test_places_by_pattern(run):
+    x = run("Kishida landed at Seoul Air Base and later toured the Ginza district. Roh went to Ibusuki.")
+    names = {m.name for m in x.mentions if m.kind == PLACE}
+    assert {"Seoul Air Base", "Ginza", "Ibusuki"} <= names

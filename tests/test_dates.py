@@ -28,9 +28,26 @@ def values(text, published):
     ("2022.05.11", None, [("2022-05-11", None)]),
     ("mid-December", "2025-01-13", [("2024-12", None)]),
     ("the summit in August", "2025-09", [("2025-08", None)]),
+    ("Two weeks ago in Gyeongju", "2025-11-13", [("2025-10", None)]),
+    ("Ten years ago today", "2025-12-28", [("2015-12-28", None)]),
+    ("On the 17th, Yoon is scheduled to attend", "2023-03-17", [("2023-03-17", None)]),
+    ("They met last week.", "2023-03-03", [("2023-02", None)]),
 ])
 def test_date_table(text, published, expected):
     assert values(text, published) == expected
+
+
+def test_relative_days_count_from_the_right_anchor():
+    nxt = find_dates("The next day she held phone talks.", "2023-09-23", anchor="2023-09-13")
+    assert nxt[0].value == "2023-09-14"
+    prev = find_dates("The previous day, Yoon joined a session.", "2023-05-22", anchor="2023-05-07",
+                      story_day="2023-05-21")
+    assert prev[0].value == "2023-05-20"
+
+
+def test_paragraph_year_applies_to_month_and_day_only():
+    assert find_dates("Kishida returned the visit on May 7.", "2024-09", context_year=2023)[0].value == "2023-05-07"
+    assert find_dates("Lee's trip to Tokyo in August.", "2025-11", context_year=2023)[0].value == "2025-08"
 
 
 @pytest.mark.parametrize("text", ["42.7 percent", "300 seats", "the 1990s", "2+2 talks", "the G7"])

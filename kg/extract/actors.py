@@ -129,6 +129,7 @@ class PersonPatterns:
 
 NAME_WORD = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?|[A-Z]{2,}(?=\s+[A-Z][a-z]))"
 NAME = rf"{NAME_WORD}(?:[ \t]+{NAME_WORD}){{1,2}}"
+_BYLINE = re.compile(rf"^[ \t]*[Bb]y[ \t]+(?P<a>{NAME})(?:[ \t]*(?:,|and|&)[ \t]*(?P<b>{NAME}))?[ \t]*(?:,.*)?$", re.M)
 
 
 @lru_cache(maxsize=4)
@@ -393,6 +394,10 @@ class ActorFinder:
             found.append((m.start(g), m.end(g), m.group(g)))
         for m in self.pp.envoy.finditer(mtext):
             found.append((m.start("name"), m.end("name"), m.group("name")))
+        for m in _BYLINE.finditer(mtext):  # "By Jane Roe and John Doe"
+            for g in ("a", "b"):
+                if m.group(g):
+                    found.append((m.start(g), m.end(g), m.group(g)))
         for start, end, name in sorted(found):
             if not self._is_name(name) or not claims.free(start, end):
                 continue

@@ -49,6 +49,8 @@ _PATTERNS = [
     ("rel_period", re.compile(r"(?i)\b(?P<pre>earlier|later|early|late|end of|the end of)?\s*(?P<rel>this|last|next|past|previous)\s+(?P<unit>year|month)\b")),
     ("ago", re.compile(r"(?i)\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+ago(?P<today>\s+today)?\b")),
     ("day_word", re.compile(r"(?i)\b(?P<w>yesterday|today|tomorrow)\b")),
+    ("week", re.compile(r"(?i)\b(?P<rel>this|last|next|earlier this|later this)\s+week\b")),
+    ("ordinal_day", re.compile(r"(?i)\b(?:on|by|until|from)\s+the\s+(?P<d>[1-3]?\d)(?:st|nd|rd|th)\b(?!\s+(?:anniversary|century|time|round|floor|day|year|summit|meeting))")),
     ("rel_day", re.compile(r"(?i)\b(?P<w>the next day|the following day|the previous day|the day before|the day after|"
                            r"earlier (?:in|that) (?:the )?day|later (?:in|that) (?:the )?day|that same day|the same day|that day)\b")),
     ("weekday", re.compile(r"\b(?:(?P<rel>(?i:last|this|next|on|coming|past))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
@@ -275,6 +277,24 @@ def _resolve(kind: str, m: re.Match, published: str | None, tns: str, anchor: in
             return None, None
         delta = 1 if ("next" in w or "following" in w or "after" in w) else -1 if ("previous" in w or "before" in w) else 0
         return (dt.date.fromisoformat(base_day) + dt.timedelta(days=delta)).isoformat(), None
+    if kind == "week":
+        if pd is None:
+            return None, None
+        rel = g["rel"].lower()
+        delta = -7 if rel == "last" else 7 if rel == "next" else 0
+        day = dt.date(py, pm, pd) + dt.timedelta(days=delta)
+        return _fmt(day.year, day.month), None  # a week is not a day: keep the month
+    if kind == "ordinal_day":
+        # "on the 17th": a day of the publication month (or the nearest month the tense allows)
+        if pm is None:
+            return None, None
+        d = int(g["d"])
+        y, mo = py, pm
+        if pd is not None and tns == "future" and d < pd:
+            y, mo = (py + 1, 1) if pm == 12 else (py, pm + 1)
+        elif pd is not None and tns == "past" and d > pd:
+            y, mo = (py - 1, 12) if pm == 1 else (py, pm - 1)
+        return _fmt(y, mo, d), None
     if kind == "day_word":
         if pd is None:
             return None, None
