@@ -94,7 +94,7 @@ _POSS_OFFICE = re.compile(r"(?i)['’]s\s+(?:new\s+|current\s+|incumbent\s+)?(?P
                           r"foreign minister|top diplomat|defen[cs]e minister|chief diplomat)\b")
 _FOR_A = re.compile(r"(?i)\b(?:for|in|at|during|over)\s+(?:a|an|the|their|its)\s+(?:[\w'-]+\s+){0,4}$")
 _FUTURE_NEAR = re.compile(r"(?i)\b(?:will|shall|is to|are to|plans? to|scheduled to|set to|agreed to|expected to)\b[^.;]*$")
-_HOST_VERBS = {"hosted", "received", "welcomed", "receive", "welcome", "host"}
+_HOST_VERBS = {"hosted", "hosts", "hosting", "received", "receives", "welcomed", "welcomes", "receive", "welcome", "host"}
 _NEEDS_DETERMINER = {"dialogue", "consultations", "negotiations", "seminar"}
 _REFERENCE_TIME = re.compile(r"(?i)\b(?:as of|as at)\s+$")
 _YEARS_SINCE = re.compile(r"(?i)\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+years?\s+(?:since|after)\s+(?:the\s+)?(?:last\s+|first\s+)?[\w\s'-]{0,40}$")
@@ -660,7 +660,8 @@ class EventExtractor:
         window = at.mtext[max(sent.start, t.start - 120):min(sent.end, t.end + 60)]
         if date is None and (self.p.hypothetical.search(window) or spec.needs_date or _HABITUAL.search(window)):
             return None
-        if t.text.lower().endswith(("meetings", "summits", "visits", "trips", "delegations")) \
+        verb = re.match(r"\s+(?:the\s+)?(?-i:[A-Z])", at.mtext[t.end:t.end + 6])  # "Kishida visits Seoul"
+        if t.text.lower().endswith(("meetings", "summits", "visits", "trips", "delegations")) and not verb \
                 and not t.text[:1].isupper() and not (t.text.lower().endswith("delegations") and date):
             return None  # "summit meetings held on the sidelines", "the visits": several, not one
         if family == "visit" and not any(self._kind_of(p) in (PERSON, COUNTRY) for p in participants):
