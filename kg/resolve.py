@@ -76,12 +76,12 @@ def resolve(extractions: Sequence[Extraction], *, kb: ReferenceKB | None = None)
     for key in sorted(kinds):
         kind = kinds[key]
         label = names[key]
-        if not key.startswith("ref:") and surfaces[key]:
+        if not key.startswith("ref:") and surfaces[key] and kind == PERSON:
             # the most frequent full spelling, ties broken alphabetically
             label = sorted(surfaces[key].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
             if kind == PERSON and label.isupper():
                 label = names[key]
-        alts = sorted({s for s in surfaces[key] if s != label})
+        alts = sorted({s for s in surfaces[key] if s != label and (len(s.split()) > 1 or s.isupper() or kind != ORGANIZATION)})
         country = None
         if countries.get(key):
             country = sorted(countries[key].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]

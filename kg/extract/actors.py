@@ -23,6 +23,8 @@ from ..model import COUNTRY, ORGANIZATION, PERSON, PLACE, Mention, Sentence, Spa
 from ..reference import ReferenceKB, family_name, name_variants, slug
 
 DEMONYM = "demonym"
+_MINISTRY = re.compile(r"(?<![\w'’])(?P<port>[a-z]+(?:[ \t][a-z]+)?)[ \t]+ministry\b")
+_EMBASSY = re.compile(r"[Ee]mbassy(?:[ \t]+in[ \t]+(?P<city>[A-Z][a-z]+))?")
 _PAIR = re.compile(r"(?<![\w-])(?P<a>[A-Z][a-z]+)-(?P<b>[A-Z][a-z]+)(?![\w-])")
 _VISIT_TO = re.compile(r"\b(?:visit(?:ed|ing)?|went to|traveled to|travelled to|flew to|arrived in|landed in|"
                        r"trip to|came to|headed to|summit in|talks in|met in)[ \t]+(?P<name>[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)(?![\w-])")
@@ -176,6 +178,17 @@ def org_patterns() -> OrgPatterns:
     pat = (rf"(?<![\w-])(?:(?:{cap}{sp}){{0,4}}(?:{of_heads}){sp}(?:of|for|on){sp}(?:the{sp})?{cap}{tail}"
            rf"|(?:{cap}(?:{sp}|-)){{1,5}}(?:{heads}))(?![\w])")
     return OrgPatterns(regex=re.compile(pat), not_orgs=frozenset(x.lower() for x in data.get("not_organizations") or []))
+
+
+@lru_cache(maxsize=1)
+def ministry_portfolios() -> dict[tuple[str, str], str]:
+    """(country id, portfolio word) -> ministry id, from organizations.yaml."""
+    out = {}
+    for rec in resources.load_yaml("reference", "organizations.yaml") or []:
+        for word in rec.get("portfolio") or []:
+            if rec.get("country"):
+                out[(rec["country"], str(word).lower())] = rec["id"]
+    return out
 
 
 @dataclass(frozen=True)
@@ -475,6 +488,9 @@ class ActorFinder:
                 if acr and acr.group("acr").isupper():
                     remember(acr.group("acr"), (ORGANIZATION, m.key, m.name))
 
+        # 2d'. "Japan's foreign ministry", "Seoul's industry ministry", "the Japanese Embassy in Seoul"
+        self._owned_bodies(at, mentions, claims, add)
+
         # 2e. article-local aliases anywhere in the text
         if local_aliases:
             variants = {}
@@ -526,6 +542,50 @@ class ActorFinder:
                 m = _with(m, country=ref_key(m.country))
             out.append(m)
         return out
+
+    def _owner_country(self, at: ArticleText, end: int) -> str | None:
+        """The country named right before `end`: "Japan's", "Japanese", "Seoul's"."""
+        m = re.search(r"(?P<w>[A-Z][\w.]*(?:[ \t][A-Z][\w.]*)?)(?:['’]s)?[ \t]+(?:new[ \t]+)?$", at.mtext[max(0, end - 40):end])
+        if not m:
+            return None
+        word = m.group("w")
+        country = self.gaz.demonym_index.get(norm_key(word))
+        if country:
+            return country
+        for e in self.gaz.lookup(word):
+            ref = self.kb.get(e.id)
+            if ref.kind == COUNTRY:
+                return ref.id
+            if ref.kind == PLACE and ref.country and any(c.capital == ref.id for c in self.kb.entities.values()
+                                                         if c.kind == COUNTRY):
+                return ref.country  # a capital standing for its government
+        return None
+
+    def _owned_bodies(self, at: ArticleText, mentions, claims, add) -> None:
+        portfolios = ministry_portfolios()
+        for m in _MINISTRY.finditer(at.mtext):
+            if not claims.free(m.start("port"), m.end()):
+                continue
+            country = self._owner_country(at, m.start("port"))
+            if country is None:
+                continue
+            ref_id = portfolios.get((country, m.group("port").lower()))
+            if ref_id:
+                ref = self.kb.get(ref_id)
+                add(ORGANIZATION, ref_key(ref_id), m.start("port"), m.end(), ref.name, country=ref.country)
+        for m in _EMBASSY.finditer(at.mtext):
+            end = m.start() + len("embassy")
+            if not claims.free(m.start(), end):
+                continue
+            country = self._owner_country(at, m.start())
+            if country is None:
+                continue
+            owner = self.kb.get(country)
+            name = f"{owner.demonyms[0] if owner.demonyms else owner.name} Embassy" + (
+                f" in {m.group('city')}" if m.group("city") else "")
+            # the mention is the word "Embassy"; "in Seoul" stays a place of its own
+            key = new_key(ORGANIZATION, f"{owner.name} embassy")  # one embassy per country, with or without its city
+            add(ORGANIZATION, key, m.start(), end, name, country=ref_key(country), via="pattern")
 
     def _new_place(self, at, start, end, country, mentions, claims, add, *, inner_ok) -> None:
         surface = at.text[start:end]
