@@ -14,7 +14,7 @@ from dataclasses import replace
 from ..model import COUNTRY, ORGANIZATION, PERSON, AgreementRecord, Article, DisputeRecord, Extraction, Span
 from ..reference import ReferenceKB
 from ..reference import load as load_reference
-from .actors import DEMONYM, ActorFinder, ArticleText, ref_key
+from .actors import DEMONYM, ActorFinder, ArticleText, norm_key, ref_key
 from .agreements import finder as agreement_finder
 from .clean import clean
 from .events import EventExtractor
@@ -78,7 +78,9 @@ def extract(article: Article, *, kb: ReferenceKB | None = None) -> Extraction:
         span = at.span(d.start, d.end)
         rec = disputes.get(ref_key(ref.id)) or DisputeRecord(
             key=ref_key(ref.id), label=ref.name, parties=tuple(ref_key(p) for p in ref.parties))
-        disputes[rec.key] = replace(rec, spans=rec.spans + (span,), aliases=tuple(dict.fromkeys(rec.aliases + (d.text,))))
+        named = any(norm_key(d.text) == norm_key(a) for a in (ref.name, *ref.aliases))  # not a co-occurring word
+        disputes[rec.key] = replace(rec, spans=rec.spans + (span,),
+                                    aliases=tuple(dict.fromkeys(rec.aliases + ((d.text,) if named else ()))))
 
     authors = tuple(key for kind, key, _n, _f in meta if kind == PERSON)
     warnings = list(article.warnings)

@@ -25,6 +25,11 @@ from ..reference import ReferenceKB, family_name, name_variants, slug
 DEMONYM = "demonym"
 _MINISTRY = re.compile(r"(?<![\w'’])(?P<port>[a-z]+(?:[ \t][a-z]+)?)[ \t]+ministry\b")
 _EMBASSY = re.compile(r"[Ee]mbassy(?:[ \t]+in[ \t]+(?P<city>[A-Z][a-z]+))?")
+_ORG_NEXT = re.compile(r"[ \t]+(?:University|Institute|College|Foundation|Center|Centre|Corporation|Company|Group|"
+                      r"Bank|Hospital|School|Academy|Society|Association|Council|Museum|Press)\b")
+_SPOUSE_NAME = r"[A-Z][a-z]+(?:-[a-z]+)?(?:[ \t][A-Z][a-z]+(?:-[a-z]+)?){1,2}"
+_SPOUSES = re.compile(rf"\b(?:wife|wives|husband|husbands|spouse|spouses)[,:]?[ \t]+(?P<a>{_SPOUSE_NAME})"
+                      rf"(?:[ \t]*(?:,|and)[ \t]+(?P<b>{_SPOUSE_NAME}))?")
 _PAIR = re.compile(r"(?<![\w-])(?P<a>[A-Z][a-z]+)-(?P<b>[A-Z][a-z]+)(?![\w-])")
 _VISIT_TO = re.compile(r"\b(?:visit(?:ed|ing)?|went to|traveled to|travelled to|flew to|arrived in|landed in|"
                        r"trip to|came to|headed to|summit in|talks in|met in)[ \t]+(?P<name>[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)(?![\w-])")
@@ -172,7 +177,7 @@ def org_patterns() -> OrgPatterns:
     data = resources.load_yaml("patterns", "organizations.yaml") or {}
     heads = "|".join(alias_regex(h) for h in sorted(data.get("heads") or [], key=lambda t: (-len(t), t)))
     of_heads = "|".join(re.escape(h) for h in sorted(data.get("of_heads") or [], key=lambda t: (-len(t), t)))
-    cap = r"[A-Z0-9][\w.'&-]*"
+    cap = r"(?:[A-Z][\w.'&-]*|\d+[A-Za-z][\w.'&-]*)"  # "Research-Korea", "21C"; not a bare number
     sp = r"[ \t]+"  # names do not run across paragraph breaks
     tail = rf"(?:{sp}(?:(?:and|of|for|on|the|&){sp})*{cap})*"
     pat = (rf"(?<![\w-])(?:(?:{cap}{sp}){{0,4}}(?:{of_heads}){sp}(?:of|for|on){sp}(?:the{sp})?{cap}{tail}"
@@ -407,6 +412,10 @@ class ActorFinder:
             found.append((m.start(g), m.end(g), m.group(g)))
         for m in self.pp.envoy.finditer(mtext):
             found.append((m.start("name"), m.end("name"), m.group("name")))
+        for m in _SPOUSES.finditer(mtext):  # "their wives, Kim Keon-hee and Yuko Kishida"
+            for g in ("a", "b"):
+                if m.group(g):
+                    found.append((m.start(g), m.end(g), m.group(g)))
         for m in _BYLINE.finditer(mtext):  # "By Jane Roe and John Doe"
             for g in ("a", "b"):
                 if m.group(g):
@@ -589,10 +598,12 @@ class ActorFinder:
 
     def _new_place(self, at, start, end, country, mentions, claims, add, *, inner_ok) -> None:
         surface = at.text[start:end]
-        lead = re.match(r"(?:(?:The|the|In|At|On|From|To|Near|And|A)[ \t]+)+", surface)
+        lead = re.match(r"(?:(?:The|the|In|At|On|From|To|Near|And|A)[ \t]+|[A-Z][\w.-]*['’]s[ \t]+)+", surface)
         if lead:
             start += lead.end()
             surface = surface[lead.end():]
+        if _ORG_NEXT.match(at.mtext[end:end + 30]):
+            return  # "Calder Bay University": the start of an organization's name
         name = " ".join(surface.split())
         if len(name) < 3 or name.split()[0] in self.pp.not_name and len(name.split()) == 1:
             return
