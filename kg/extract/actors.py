@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from .. import resources
 from ..model import COUNTRY, ORGANIZATION, PERSON, PLACE, Mention, Sentence, Span
-from ..reference import ReferenceKB, family_name, name_variants, slug
+from ..reference import ReferenceKB, name_variants, slug
 
 DEMONYM = "demonym"
 _MINISTRY = re.compile(r"(?<![\w'’])(?P<port>[a-z]+(?:[ \t][a-z]+)?)[ \t]+ministry\b")
@@ -362,7 +362,7 @@ class ActorFinder:
         for m in self.pp.title_regex.finditer(mtext):
             name = m.group("name")
             nstart = m.start("name")
-            words = name.split()
+            name.split()
             # a title word swallowed into the name ("Foreign Minister Cho Tae-yul")
             if not self._is_name(name):
                 continue
@@ -680,7 +680,6 @@ class ActorFinder:
             return
         rx = re.compile(r"(?<![\w-])(?P<w>" + "|".join(re.escape(n) for n in sorted(names, key=lambda x: (-len(x), x)))
                         + r")(?![\w-])", re.I)
-        title_rx = self.pp.title_regex
         for m in rx.finditer(at.mtext):
             w = m.group("w")
             if not w[:1].isupper():

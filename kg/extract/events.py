@@ -14,15 +14,15 @@ For each sentence:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .. import resources
-from ..model import COUNTRY, ORGANIZATION, PERSON, PLACE, AgreementRecord, DisputeRecord, EventRecord, Mention, Span
+from ..model import COUNTRY, ORGANIZATION, PERSON, PLACE, AgreementRecord, EventRecord, Mention, Span
 from ..reference import ReferenceKB, slug
 from .actors import DEMONYM, ArticleText, ref_key
 from .agreements import AgreementPhrase, DisputePhrase
-from .dates import DateMention, find_dates
+from .dates import find_dates
 
 
 @dataclass(frozen=True)
