@@ -11,7 +11,7 @@ import logging
 from collections import Counter
 from dataclasses import replace
 
-from ..model import COUNTRY, ORGANIZATION, PERSON, AgreementRecord, Article, DisputeRecord, Extraction, Span
+from ..model import COUNTRY, PERSON, AgreementRecord, Article, DisputeRecord, Extraction
 from ..reference import ReferenceKB
 from ..reference import load as load_reference
 from .actors import DEMONYM, ActorFinder, ArticleText, norm_key, ref_key
