@@ -136,6 +136,7 @@ class Entity:
     roles: tuple[str, ...]
     spans: tuple[Span, ...]
     ref: str | None = None  # reference id, when known
+    role_claims: tuple[tuple[str, Span], ...] = ()  # (office as the text states it, where)
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,6 +108,18 @@ def add_tenures(g: Graph, kb: ReferenceKB, person: URIRef, ref, node: dict) -> N
         g.add((REFERENCE_SOURCE, RDFS.label, Literal("kg reference knowledge (ontology/reference)")))
 
 
+def claim_date(resolved: Resolved, span: Span) -> str | None:
+    """A claim speaks for the time its sentence names ("In 1998, Prime Minister Obuchi ..."),
+    else for the day the article was published."""
+    from .extract.dates import find_dates
+    sent = resolved.sentences.get((span.article, span.sentence))
+    art = next((a for a in resolved.articles if a.id == span.article), None)
+    if sent is None or art is None:
+        return None
+    values = [d.value for d in find_dates(sent.text, art.meta.published) if d.value]
+    return values[0] if values else None
+
+
 def article_iri(article_id: str) -> URIRef:
     return DATA[f"article/{article_id}"]
 
@@ -134,6 +146,7 @@ def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontol
     for d in resolved.disputes:
         node[d.key] = mint.dispute(d.key)
     used_sentences: set[tuple[str, int]] = set()
+    published_of = {a.id: a.meta.published for a in resolved.articles}
 
     def provenance(subject: URIRef, spans, *, all_sentences: bool) -> None:
         seen_articles = set()
@@ -178,8 +191,24 @@ def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontol
         for r in e.roles:
             g.add((s, KG.role, Literal(clean_literal(r))))
         provenance(s, e.spans, all_sentences=False)
+        if not e.spans:  # named by no article, only by the reference (an agreement's signatory)
+            g.add((s, DCTERMS.source, REFERENCE_SOURCE))
+            g.add((REFERENCE_SOURCE, RDFS.label, Literal("kg reference knowledge (ontology/reference)")))
         if e.ref and e.kind == PERSON:
             add_tenures(g, kb, s, kb.get(e.ref), node)
+        for role, span in e.role_claims:
+            claim = DATA[f"claim/{s.rsplit('/', 1)[-1]}/{span.article}/{slug(role)}"]
+            if (claim, RDF.type, KG.RoleClaim) not in g:
+                g.add((claim, RDF.type, KG.RoleClaim))
+                g.add((claim, KG.claimOf, s))
+                g.add((claim, KG.role, Literal(clean_literal(role))))
+                g.add((claim, RDFS.label, Literal(clean_literal(f"{e.label}: {role}"))))
+                g.add((claim, KG.mentionedIn, article_iri(span.article)))
+                when = claim_date(resolved, span) or published_of.get(span.article)
+                if when:
+                    g.add((claim, KG.asOf, date_literal(when)))
+            g.add((claim, KG.evidence, sentence_iri(span)))
+            used_sentences.add((span.article, span.sentence))
     # agreements and disputes
     for a in resolved.agreements:
         s = node[a.key]

@@ -35,9 +35,12 @@ def resolve(extractions: Sequence[Extraction], *, kb: ReferenceKB | None = None)
     names: dict[str, str] = {}
     countries: dict[str, Counter] = defaultdict(Counter)
     roles: dict[str, Counter] = defaultdict(Counter)
+    claims: dict[str, list] = defaultdict(list)
+    demonym_spans: dict[str, list] = defaultdict(list)
     for x in extractions:
         for m in x.mentions:
             if m.kind == DEMONYM:
+                demonym_spans[m.key].append(m.span)  # "Japanese": evidence for Japan, if Japan is a node
                 continue
             kinds.setdefault(m.key, m.kind)
             spans[m.key].append(m.span)
@@ -48,6 +51,7 @@ def resolve(extractions: Sequence[Extraction], *, kb: ReferenceKB | None = None)
                 countries[m.key][m.country] += 1
             if m.role:
                 roles[m.key][m.role] += 1
+                claims[m.key].append((m.role, m.span))
         for key, kind, name in x.names:
             kinds.setdefault(key, kind)
             names.setdefault(key, name)
@@ -89,8 +93,10 @@ def resolve(extractions: Sequence[Extraction], *, kb: ReferenceKB | None = None)
             country = None
         entities.append(Entity(
             key=key, kind=kind, label=label, alt_labels=tuple(alts), country=country,
-            roles=tuple(sorted(roles[key])), spans=tuple(sorted(set(spans[key]), key=_span_order)),
-            ref=key[4:] if key.startswith("ref:") else None))
+            roles=tuple(sorted(roles[key])),
+            spans=tuple(sorted(set(spans[key]) | (set(demonym_spans[key]) if kind == COUNTRY else set()), key=_span_order)),
+            ref=key[4:] if key.startswith("ref:") else None,
+            role_claims=tuple(sorted(set(claims[key]), key=lambda c: (_span_order(c[1]), c[0])))))
     # ---------------------------------------------------------------- agreements, disputes
     agreements: dict[str, AgreementRecord] = {}
     for x in extractions:

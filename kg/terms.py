@@ -29,6 +29,7 @@ class KG(DefinedNamespace):
     Sentence: URIRef
     Office: URIRef
     Tenure: URIRef
+    RoleClaim: URIRef
     # object properties
     participant: URIRef
     participatedIn: URIRef
@@ -47,11 +48,13 @@ class KG(DefinedNamespace):
     holder: URIRef
     heldOffice: URIRef
     office: URIRef
+    claimOf: URIRef
     # datatype properties
     date: URIRef
     endDate: URIRef
     startDate: URIRef
     acting: URIRef
+    asOf: URIRef
     role: URIRef
     kind: URIRef
     text: URIRef

@@ -92,3 +92,29 @@ def test_reason_command_writes_only_new_triples(tmp_path):
     inferred = Graph().parse(tmp_path / "inf.ttl")
     asserted = Graph().parse(out / "graph.ttl")
     assert len(inferred) > 0 and not any(t in asserted for t in inferred)
+
+
+def test_one_person_two_offices_at_one_date_is_a_conflict(tmp_path):
+    arts = tmp_path / "arts"
+    arts.mkdir()
+    (arts / "x.txt").write_text("---\npublished: 2025-01-13\ntitle: X\n---\n"
+                                "Japanese Foreign Minister Takeshi Iwaya met Cho Tae-yul in Seoul on Monday.\n")
+    (arts / "y.txt").write_text("---\npublished: 2025-01-13\ntitle: Y\n---\n"
+                                "Japanese Defense Minister Takeshi Iwaya visited Seoul on Monday.\n")
+    result = kg.build([arts], out=tmp_path / "out", reasoning=False)
+    (c,) = [f for f in result.validation.conflicts if f.rule == "office"]
+    assert "Defense Minister" in c.message and "Foreign Minister" in c.message
+    assert {s.article for s in c.sources} == {"X (x)", "Y (y)"}
+    # both claims stay in the graph with their sentences
+    roles = {str(o) for o in result.graph.objects(None, KG.role)}
+    assert {"Foreign Minister", "Defense Minister"} <= roles
+
+
+def test_past_bare_titles_are_not_conflicts(tmp_path):
+    arts = tmp_path / "arts"
+    arts.mkdir()
+    (arts / "z.txt").write_text("---\npublished: 2022-05-11\ntitle: Z\n---\n"
+                                "Japanese Prime Minister Fumio Kishida met a delegation. "
+                                "Prime Minister Keizo Obuchi once signed a declaration with Kim Dae-jung.\n")
+    result = kg.build([arts], out=tmp_path / "out", reasoning=False)
+    assert result.validation.conflicts == []
