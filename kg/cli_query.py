@@ -67,8 +67,7 @@ def push_cmd(endpoint: str, graph_iri: str | None, graphs: tuple[str, ...]) -> N
     Example: kg push --endpoint http://127.0.0.1:7878/store --graph-iri https://w3id.org/skjkg/graph
     """
     try:
-        files = list(graphs) or q.default_graph_files()
-        result = st.push(files, endpoint, graph_iri=graph_iri)
+        result = st.push(list(graphs), endpoint, graph_iri=graph_iri)
     except KgError as exc:
         raise KgClickError(exc) from None
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"

@@ -15,7 +15,13 @@ Parameters are never pasted into the query text. Each value is turned into one R
 first (an IRI, a label resolved to its node, a typed date, a string or an integer), then
 bound: through rdflib's initBindings, or, for Oxigraph and remote servers, through a
 `VALUES` block built from that term and placed at the start of the query's WHERE
-group. A value holding quotes, braces or `} UNION {` stays inside its one term.
+group (and of inner groups that bind the variable first; see `with_values`). A value
+holding quotes, braces or `} UNION {` stays inside its one term.
+
+rdflib's initBindings pre-bind a variable everywhere, a `VALUES` block is joined: the two
+agree when a parameter is used in the WHERE group's own triple patterns and filters (or
+in inner groups that also bind it in a triple pattern before any OPTIONAL or BIND), as
+every packaged query does; the tests compare all three sources on each of them.
 
 Each packaged query opens with a comment header:
 
@@ -100,9 +106,6 @@ class QuerySpec:
     example: str = ""
     requires: str = ""
     declared: bool = False          # True when the header declares the parameters
-
-    def param(self, name: str) -> Param | None:
-        return next((p for p in self.params if p.name == name), None)
 
 
 _HEADER_LINE = re.compile(r"^#\s?(\w+):\s*(.*)$")
@@ -307,14 +310,17 @@ def check_iri(value: str) -> str:
 
 
 def sparql_term(term) -> str:
-    """One RDF term in SPARQL syntax. Only `\\`, `"`, newline and carriage return occur
-    escaped, so the text cannot leave its string whatever the value holds; IRIs with
-    characters that could end them are refused."""
+    """One RDF term in SPARQL syntax. In strings `\\`, `"`, newline and carriage return are
+    escaped (and a `u` right after a backslash), so the text cannot leave its string
+    whatever the value holds; IRIs with characters that could end them are refused."""
     if isinstance(term, URIRef):
         return f"<{check_iri(str(term))}>"
     if isinstance(term, Literal):
         body = (str(term).replace("\\", "\\\\").replace('"', '\\"')
                 .replace("\n", "\\n").replace("\r", "\\r"))
+        # a parser that expands \uXXXX before parsing (SPARQL 1.1 §19.2, rdflib) must not
+        # see one: a "u" after an escaped backslash is itself written as \U00000075
+        body = re.sub(r"(?<=\\\\)([uU])", lambda m: "\\U%08X" % ord(m.group(1)), body)
         if term.language:
             if not _LANG_OK.match(term.language):
                 raise InputError(f"bad language tag {term.language!r}")
@@ -325,27 +331,193 @@ def sparql_term(term) -> str:
     raise InputError(f"cannot bind {term!r}: only IRIs and literals can be parameters")
 
 
-def with_values(text: str, bindings: Mapping[str, object]) -> tuple[str, int, int]:
-    """The query with a one-row `VALUES` block for `bindings` placed at the start of its
-    WHERE group (which then sees the values in its filters, as initBindings would).
-    Returns the new text and the offset and length of the insertion, so that error
+def _match(toks: list, i: int) -> int:
+    """Index of the token closing the bracket at toks[i]."""
+    pair = {"{": "}", "(": ")", "[": "]"}[toks[i][1]]
+    depth = 0
+    for j in range(i, len(toks)):
+        if toks[j][0] == "punct":
+            if toks[j][1] == toks[i][1]:
+                depth += 1
+            elif toks[j][1] == pair:
+                depth -= 1
+                if depth == 0:
+                    return j
+    raise QueryError("unbalanced brackets in the query")
+
+
+def _is_word(tok, *words: str) -> bool:
+    return tok[0] == "word" and tok[1].upper() in words
+
+
+def _after_filter(toks: list, i: int, end: int) -> int:
+    """Index just past the constraint of the FILTER at toks[i]."""
+    j = i + 1
+    while j < end and _is_word(toks[j], "NOT", "EXISTS"):
+        j += 1
+    if j > i + 1 and j < end and toks[j][1] == "{":          # FILTER [NOT] EXISTS { ... }
+        return _match(toks, j) + 1
+    while j < end and toks[j][1] != "(":                      # a function name, or "("
+        j += 1
+    return _match(toks, j) + 1 if j < end else end
+
+
+def _select_parts(toks: list, i: int) -> tuple[set[str] | None, int, int, bool]:
+    """For the sub-select `{ SELECT ...` whose `{` is toks[i]: its plain projected
+    variables (None for *), the braces of its WHERE group, and whether LIMIT or OFFSET
+    cut it."""
+    outer = _match(toks, i)
+    j, depth, projected, star = i + 2, 0, set(), False
+    while j < outer and not (toks[j][1] == "{" and depth == 0):
+        if toks[j][1] == "(":
+            depth += 1
+        elif toks[j][1] == ")":
+            depth -= 1
+        elif depth == 0 and toks[j][0] == "var":
+            projected.add(toks[j][1][1:])
+        elif depth == 0 and toks[j][1] == "*":
+            star = True
+        j += 1
+    close = _match(toks, j)
+    cut = any(_is_word(t, "LIMIT", "OFFSET") for t in toks[close:outer])
+    return (None if star else projected), j, close, cut
+
+
+def _children(toks: list, lo: int, hi: int):
+    """The groups directly within toks[lo:hi] as (kind, open, close): kind is "select",
+    "union" (a branch of a UNION), "group", "optional", "graph", or "skip" for MINUS,
+    SERVICE and groups inside a FILTER; also ("filter", i, j) for constraint spans and
+    ("stop", i, i) for OPTIONAL, MINUS, BIND, VALUES and SERVICE keywords."""
+    i = lo
+    while i < hi:
+        tok = toks[i]
+        if _is_word(tok, "FILTER"):
+            j = _after_filter(toks, i, hi)
+            yield "filter", i, j
+            i = j
+            continue
+        if _is_word(tok, "OPTIONAL", "MINUS", "BIND", "VALUES", "SERVICE"):
+            yield "stop", i, i
+            kw = tok[1].upper()
+            k = i + 1
+            while k < hi and toks[k][1] not in ("{", "("):
+                k += 1
+            if k < hi and toks[k][1] == "{":
+                close = _match(toks, k)
+                yield ("optional" if kw == "OPTIONAL" else "skip"), k, close
+                i = close + 1
+            elif k < hi:
+                i = _match(toks, k) + 1
+            else:
+                i = k
+            continue
+        if tok[1] == "{":
+            close = _match(toks, i)
+            before = toks[i - 1] if i > lo else None
+            after = toks[close + 1] if close + 1 < hi else None
+            if i + 1 < hi and _is_word(toks[i + 1], "SELECT"):
+                kind = "select"
+            elif (before is not None and _is_word(before, "UNION")) or (after is not None and _is_word(after, "UNION")):
+                kind = "union"
+            elif before is not None and (before[0] in ("var", "iri") or _is_word(before)) \
+                    and i - 2 >= lo and _is_word(toks[i - 2], "GRAPH"):
+                kind = "graph"
+            else:
+                kind = "group"
+            yield kind, i, close
+            i = close + 1
+            continue
+        yield "token", i, i
+        i += 1
+
+
+def _binds(toks: list, kind: str, open_i: int, close_i: int, var: str) -> bool:
+    """Whether every solution of this group binds ?var before anything at the group's own
+    level could see it unbound (an OPTIONAL, MINUS, BIND or VALUES): then joining a value
+    for ?var first, at the group's start, gives the same answers."""
+    if kind == "select":
+        projected, g_open, g_close, cut = _select_parts(toks, open_i)
+        if cut or (projected is not None and var not in projected):
+            return False
+        return _binds(toks, "group", g_open, g_close, var)
+    items = list(_children(toks, open_i + 1, close_i))
+    k = 0
+    while k < len(items):
+        what, i, j = items[k]
+        if what == "stop":
+            return False
+        if what == "token" and toks[i][0] == "var" and toks[i][1][1:] == var:
+            return True
+        if what == "union":
+            chain = [(i, j)]
+            while k + 1 < len(items) and items[k + 1][0] == "token" and _is_word(toks[items[k + 1][1]], "UNION"):
+                k += 2
+                chain.append(items[k][1:])
+            if all(_binds(toks, "group", a, b, var) for a, b in chain):
+                return True
+        elif what in ("group", "select", "graph") and _binds(toks, what, i, j, var):
+            return True
+        k += 1
+    return False
+
+
+def with_values(text: str, bindings: Mapping[str, object]) -> tuple[str, list[tuple[int, int]]]:
+    """The query with a one-row `VALUES` block for `bindings` at the start of its WHERE
+    group, which then sees the values in its filters as initBindings would.
+
+    So that engines which evaluate groups bottom up (Oxigraph) need not compute a UNION
+    branch, OPTIONAL part or sub-select for every value and drop all but one in the final
+    join, the block is also put at the start of each inner group that certainly binds the
+    variable first (a triple pattern of its own, or such a group, before any OPTIONAL,
+    MINUS, BIND or VALUES; for a sub-select, a plain projected variable and no LIMIT or
+    OFFSET). Joining the value there rather than outside changes no answer. Groups in
+    FILTER, MINUS and SERVICE are left alone.
+
+    Returns the new text and the insertions as (offset in `text`, length), so that error
     positions can be mapped back."""
     if not bindings:
-        return text, -1, 0
+        return text, []
     for name in bindings:
         if not _VAR_OK.match(name):
             raise InputError(f"bad parameter name {name!r}")
-    names = sorted(bindings)
-    block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-             + " ".join(sparql_term(bindings[n]) for n in names) + ") } ")
     group = _where_group(text)
     if group is None:
         raise QueryError("cannot find the query's WHERE group to bind parameters to")
-    start, end = group
-    inner = text[start + 1:end]
-    if re.match(r"\s*SELECT\b", inner, re.IGNORECASE):  # the group is a sub-select
-        return text[:start + 1] + " " + block + "{" + inner + "} " + text[end:], start + 1, len(block) + 1
-    return text[:start + 1] + " " + block + inner + text[end:], start + 1, len(block) + 1
+    toks = list(_tokens(text))
+    top_open = next(i for i, t in enumerate(toks) if t[2] == group[0])
+    edits: list[tuple[int, str]] = []
+
+    def block(names) -> str:
+        names = sorted(names)
+        return ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
+                + " ".join(sparql_term(bindings[n]) for n in names) + ") } ")
+
+    def push(open_i: int, close_i: int, names: set[str]) -> None:
+        at, end = toks[open_i][2] + 1, toks[close_i][2]
+        if open_i + 1 < close_i and _is_word(toks[open_i + 1], "SELECT"):   # the group is one sub-select
+            edits.extend([(at, " " + block(names) + "{"), (end, "} ")])
+            inner = [("select", open_i, close_i)]
+        else:
+            edits.append((at, " " + block(names)))
+            inner = list(_children(toks, open_i + 1, close_i))
+        for what, i, j in inner:
+            if what not in ("select", "union", "group", "optional", "graph"):
+                continue
+            kind = "select" if what == "select" else "group"
+            keep = {n for n in names if _binds(toks, kind, i, j, n)}
+            if not keep:
+                continue
+            if what == "select":
+                _, g_open, g_close, _ = _select_parts(toks, i)
+                push(g_open, g_close, keep)
+            else:
+                push(i, j, keep)
+
+    push(top_open, _match(toks, top_open), set(bindings))
+    full = text
+    for at, piece in sorted(edits, reverse=True):
+        full = full[:at] + piece + full[at:]
+    return full, sorted((at, len(piece)) for at, piece in edits)
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
@@ -354,14 +526,29 @@ def position(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def map_back(text: str, line: int, column: int, insert_at: int, inserted: int) -> tuple[int, int]:
-    """An error position in the text with a VALUES block, as a position in `text`."""
-    if insert_at < 0:
-        return line, column
-    ins_line, ins_col = position(text, insert_at)
-    if line == ins_line and column > ins_col:
-        column = max(ins_col, column - inserted)
-    return line, column
+def offset_of(text: str, line: int, column: int) -> int:
+    """The character offset of a 1-based line and column."""
+    start = 0
+    for _ in range(line - 1):
+        nl = text.find("\n", start)
+        if nl < 0:
+            return len(text)
+        start = nl + 1
+    return min(len(text), start + max(column - 1, 0))
+
+
+def map_back(text: str, full: str, line: int, column: int, inserts: list[tuple[int, int]]) -> tuple[int, int]:
+    """An error position in `full` (the query with VALUES blocks) as a position in `text`."""
+    offset = offset_of(full, line, column)
+    shift = 0
+    for at, n in inserts:
+        if offset >= at + shift + n:
+            shift += n
+        elif offset >= at + shift:
+            return position(text, at)
+        else:
+            break
+    return position(text, offset - shift)
 
 
 # --------------------------------------------------------------------------- results
@@ -406,6 +593,21 @@ class Source:
         self.close()
 
 
+def syntax_error(text: str, line: int | None, column: int | None, detail: str, label: str) -> QueryError:
+    """A QueryError that shows the text at the parser's position; the parser's own words
+    are kept when they are short enough to help."""
+    detail = " ".join(detail.split())
+    msg = "syntax error"
+    if line is not None and column is not None:
+        lines = text.splitlines() or [""]
+        rest = lines[line - 1][column - 1:] if 0 < line <= len(lines) else ""
+        rest = rest.strip()
+        msg += f" near {rest[:40]!r}" if rest else " at the end of the line"
+    if detail and len(detail) <= 80 and "SelectQuery" not in detail:
+        msg += f" ({detail})"
+    return QueryError(msg, line=line, column=column, source=label)
+
+
 def _rdflib_error(exc: Exception, text: str, label: str) -> QueryError:
     line = getattr(exc, "lineno", None)
     col = getattr(exc, "col", None)
@@ -417,7 +619,16 @@ def _rdflib_error(exc: Exception, text: str, label: str) -> QueryError:
             if hit:
                 line, col = position(text, hit.start())
             msg = f"unknown prefix {m.group(1)}: (declare it with PREFIX)"
-    return QueryError(f"syntax error: {msg}", line=line, column=col, source=label)
+    return syntax_error(text, line, col, msg, label)
+
+
+def rdflib_syntax_error(text: str, label: str) -> QueryError | None:
+    """rdflib's diagnosis of a query, or None if rdflib parses it."""
+    try:
+        _prepare(text)
+    except Exception as exc:
+        return _rdflib_error(exc, text, label)
+    return None
 
 
 @lru_cache(maxsize=128)
@@ -522,6 +733,9 @@ SELECT DISTINCT ?node ?tier WHERE {
 } ORDER BY ?tier ?node"""
 _EXACT = _LABEL_QUERY % {"x": "?value", "filter": ""}
 _FOLDED = _LABEL_QUERY % {"x": "?label", "filter": "FILTER(isLiteral(?label) && LCASE(STR(?label)) = LCASE(STR(?value)))"}
+_WORDS = _LABEL_QUERY % {"x": "?label", "filter": (
+    'FILTER(isLiteral(?label) && CONTAINS(CONCAT(" ", LCASE(STR(?label)), " "), '
+    'CONCAT(" ", LCASE(STR(?value)), " ")))')}
 
 
 def date_term(value: str) -> Literal:
@@ -559,8 +773,9 @@ def iri_term(value: str) -> URIRef | None:
 
 def resolve_node(source: Source, value: str, cls: str | None = None) -> URIRef:
     """The node an IRI or a label names. Labels match rdfs:label first, then
-    skos:altLabel, then skos:hiddenLabel, exactly and then ignoring case; more than one
-    node at the best match is an error that lists them."""
+    skos:altLabel, then skos:hiddenLabel: exactly, then ignoring case, then as whole words
+    within a label ("Iwaya" for "Takeshi Iwaya"); more than one node at the best match is
+    an error that lists them."""
     iri = iri_term(value)
     if iri is not None:
         return iri
@@ -570,7 +785,7 @@ def resolve_node(source: Source, value: str, cls: str | None = None) -> URIRef:
     bindings: dict[str, object] = {"value": Literal(text)}
     if cls:
         bindings["cls"] = URIRef(cls)
-    for q in (_EXACT, _FOLDED):
+    for q in (_EXACT, _FOLDED, _WORDS) if len(text) >= 3 else (_EXACT, _FOLDED):
         res = source.select(q, bindings, label="label lookup")
         if res.rows:
             best = res.rows[0][1]
@@ -864,6 +1079,8 @@ def to_table(result: Result, *, width: int | None = None) -> str:
         # text wraps first; columns of single words (IRIs, dates, numbers) only if they must
         least = [min(w, max(text_width(h), 12)) for w, h in zip(widths, heads)]
         solid = [all(" " not in r[i] for r in cells) for i in range(n)]
+        if sum(w for w, s in zip(widths, solid) if s) > 0.6 * width:   # they would starve the text
+            solid = [False] * n
         for floor in ([w if s else m for w, m, s in zip(widths, least, solid)], least):
             while sum(widths) + gap * (n - 1) > width:
                 i = max(range(n), key=lambda k: widths[k] - floor[k])

@@ -37,7 +37,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from .errors import InputError, QueryError, StoreError
-from .query import Result, Source, from_json, map_back, query_form, with_values
+from .query import (Result, Source, from_json, map_back, query_form, rdflib_syntax_error, syntax_error,
+                    with_values)
 
 log = logging.getLogger(__name__)
 
@@ -153,14 +154,19 @@ def to_rdflib(t):
     return Literal(str(t))
 
 
-def _query_error(exc: Exception, text: str, insert_at: int, inserted: int, label: str) -> QueryError:
-    msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+def _query_error(exc: Exception, text: str, full: str, inserts: list, label: str) -> QueryError:
+    """Where the query breaks. Oxigraph names the end of the line it gave up on; rdflib's
+    parser names the start of the construct that failed, so its position is used when it
+    too rejects the query."""
+    better = rdflib_syntax_error(text, label)
+    if better is not None and better.line is not None:
+        return better
+    msg = str(exc) or type(exc).__name__
     m = _POSITION.search(msg)
     if m:
-        line, col = map_back(text, int(m.group(1)), int(m.group(2)), insert_at, inserted)
-        msg = _POSITION.sub("", msg, count=1).strip(" :")
-        return QueryError(f"syntax error: {msg[:300]}", line=line, column=col, source=label)
-    return QueryError(f"syntax error: {msg[:300]}", source=label)
+        line, col = map_back(text, full, int(m.group(1)), int(m.group(2)), inserts)
+        return syntax_error(text, line, col, _POSITION.sub("", msg, count=1).strip(" :"), label)
+    return syntax_error(text, None, None, msg, label)
 
 
 class OxigraphSource(Source):
@@ -177,7 +183,7 @@ class OxigraphSource(Source):
         if form not in ("SELECT", "ASK"):
             raise QueryError(f"kg query runs SELECT and ASK queries; this is a {form or 'no query'}",
                              source=label)
-        full, at, n = with_values(text, bindings)
+        full, inserts = with_values(text, bindings)
         try:
             res = self.store.query(full)
             if isinstance(res, ox.QueryBoolean):
@@ -185,7 +191,7 @@ class OxigraphSource(Source):
             names = [v.value for v in res.variables]
             rows = [tuple(to_rdflib(sol[v]) for v in names) for sol in res]
         except SyntaxError as exc:
-            raise _query_error(exc, text, at, n, label) from None
+            raise _query_error(exc, text, full, inserts, label) from None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot read the store: {exc}") from None
         except (RuntimeError, ValueError) as exc:
@@ -257,7 +263,10 @@ def _attempt(req: urllib.request.Request, timeout: float) -> tuple[int, bytes, d
         detail = _server_message(body)
         if detail:
             msg += f": {detail}"
-        return _Failure(msg, sent=True, retry=exc.code in RETRY_STATUS, status=exc.code, wait=wait)
+        # a 4xx or 503 answer refuses the request as a whole; after another 5xx (a server
+        # error, or a gateway that lost its upstream) the state is unknown
+        return _Failure(msg, sent=exc.code >= 500 and exc.code != 503, retry=exc.code in RETRY_STATUS,
+                        status=exc.code, wait=wait)
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, ConnectionRefusedError):
@@ -323,7 +332,7 @@ class EndpointSource(Source):
         if form not in ("SELECT", "ASK"):
             raise QueryError(f"kg query runs SELECT and ASK queries; this is a {form or 'no query'}",
                              source=label)
-        full, at, n = with_values(text, bindings)
+        full, inserts = with_values(text, bindings)
         body = urllib.parse.urlencode({"query": full}).encode("utf-8")
         try:
             status, data, _, _, _ = request(
@@ -333,12 +342,15 @@ class EndpointSource(Source):
         except StoreError as exc:
             if exc.status == 400:  # the server could not parse the query
                 detail = exc.reason
+                better = rdflib_syntax_error(text, f"{label} (rejected by {self.url})")
                 m = _POSITION.search(detail)
+                if better is not None and better.line is not None:
+                    raise better from None
                 if m:
-                    line, col = map_back(text, int(m.group(1)), int(m.group(2)), at, n)
-                    return_msg = _POSITION.sub("", detail, count=1).strip(" :")
-                    raise QueryError(f"rejected by {self.url}: {return_msg}", line=line, column=col,
-                                     source=label) from None
+                    line, col = map_back(text, full, int(m.group(1)), int(m.group(2)), inserts)
+                    err = syntax_error(text, line, col, _POSITION.sub("", detail, count=1).strip(" :"),
+                                       f"{label} (rejected by {self.url})")
+                    raise err from None
                 raise QueryError(f"rejected by {self.url}: {detail}", source=label) from None
             raise StoreError(f"cannot query {self.url}: {exc.reason}", url=self.url,
                              attempts=exc.attempts, status=exc.status) from None
@@ -386,10 +398,14 @@ def ntriples(files: Sequence[Path]) -> tuple[bytes, int]:
     return b"".join(out), count
 
 
-def push(graph_files: Sequence[str | Path], endpoint: str, *, graph_iri: str | None = None,
+def push(graph_files: Sequence[str | Path] | None, endpoint: str, *, graph_iri: str | None = None,
          retry: Retry | None = None) -> PushResult:
-    """Load the graph files into a SPARQL server's graph store (for Oxigraph:
-    http://HOST:PORT/store), replacing the named graph or the default graph."""
+    """Load the graph files (default: build/graph.ttl and build/inferred.ttl) into a SPARQL
+    server's graph store (for Oxigraph: http://HOST:PORT/store), replacing the named graph
+    or the default graph."""
+    if not graph_files:
+        from .query import default_graph_files
+        graph_files = default_graph_files()
     files = _check_files(graph_files)
     url = graph_store_url(endpoint, graph_iri)
     data, count = ntriples(files)
