@@ -2,34 +2,72 @@
 
     result = kg.build(["articles/"], out="build")
 
-reads every article, extracts, resolves, maps to RDF and writes `out/graph.ttl`.
-One unreadable article is reported and skipped; the build goes on. Outputs are written
-to a temporary file and renamed into place, so a failed build never leaves a partial
-file behind.
+reads every article, extracts (reusing cached extractions of unchanged articles), resolves,
+maps to RDF, reasons, validates and writes `out/graph.ttl`, `out/inferred.ttl`,
+`out/validation.txt` and any other formats asked for.
+
+- One unreadable article is reported and skipped; the build goes on. The same content
+  under two names is read once, and noted.
+- The outputs are written into a temporary sibling of `out` and swapped in at the end
+  (kg.outdir), so a build that fails or is killed leaves the previous `out` as it was, and
+  the files in `out` always come from one build. A lock (kg.lock) keeps two builds from
+  writing one folder at once.
+- Progress goes to `on_progress` (a Progress for each article, each part of a very large
+  article, and each later stage); nothing here prints.
+- Memory: articles are read one at a time; a body longer than WHOLE_LIMIT characters is
+  extracted in parts of at most PART_CHARS characters cut at paragraph breaks, so the
+  extraction's working memory does not grow with the file.
 """
 from __future__ import annotations
 
+import codecs
 import logging
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Graph
 
-from .articles import find_articles, read_article
-from .errors import ArticleError, InputError, OutputError
+from . import formats as fmt
+from .articles import display_path, find_articles, read_article
+from .cache import ExtractionCache
+from .errors import ArticleError, InputError, KgError, OutputError
 from .extract import extract
-from .model import Extraction, Resolved
+from .lock import output_lock
+from .model import Article, Extraction, Resolved, Span
+from .outdir import Staging
 from .rdf import to_graph
 from .reason import DEFAULT_ENGINE, ReasonResult, reason
+from .reference import ReferenceKB
 from .reference import load as load_reference
 from .resolve import resolve
 from .validate import ValidationReport, validate
 
 log = logging.getLogger(__name__)
+
+WHOLE_LIMIT = 100_000  # characters: longer bodies are extracted in parts
+PART_CHARS = 50_000
+CACHE_DIR = Path(".cache") / "extract"
+_HAS_LATIN = re.compile(r"[A-Za-z]")  # the cleaner blanks every line without a Latin letter
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a build is. `stage` is "extract" (with `done` of `total` files, `path`, and
+    `part` of `parts` inside a very large article), then "resolve", "map", "reason",
+    "validate" and "write"."""
+
+    stage: str
+    done: int = 0
+    total: int = 0
+    path: str | None = None
+    part: int = 0
+    parts: int = 0
+    cached: bool = False
 
 
 @dataclass
@@ -37,10 +75,13 @@ class BuildResult:
     out: Path
     articles: int = 0
     skipped: list[str] = field(default_factory=list)  # "path: reason"
+    duplicates: list[str] = field(default_factory=list)  # "path: same content as other"
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     triples: int = 0
     outputs: list[Path] = field(default_factory=list)
+    cache_hits: int = 0
+    cache_misses: int = 0
     graph: Graph | None = None
     resolved: Resolved | None = None
     reasoning: ReasonResult | None = None
@@ -49,8 +90,12 @@ class BuildResult:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -65,91 +110,250 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
-def extract_all(paths: Iterable[Path], *, on_article: Callable[[str], None] | None = None,
-                result: BuildResult) -> list[Extraction]:
-    kb = load_reference()
+# ---------------------------------------------------------------------------- large bodies
+
+def split_body(body: str, size: int = PART_CHARS) -> list[tuple[int, int]]:
+    """(start, end) of parts of at most `size` characters, cut at a paragraph break, else a
+    line break, else a sentence end, else a space, in the second half of each part."""
+    parts = []
+    start, n = 0, len(body)
+    while n - start > size:
+        window_start, window_end = start + size // 2, start + size
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):
+            i = body.rfind(sep, window_start, window_end)
+            if i != -1:
+                cut = i + len(sep)
+                break
+        if cut == -1:
+            cut = window_end
+        parts.append((start, cut))
+        start = cut
+    parts.append((start, n))
+    return parts
+
+
+def _shift_span(s: Span, offset: int, first_sentence: int) -> Span:
+    return Span(s.article, s.sentence + first_sentence, s.start + offset, s.end + offset)
+
+
+def _shift(x: Extraction, offset: int, first_sentence: int) -> Extraction:
+    def spans(items):
+        return tuple(replace(i, spans=tuple(_shift_span(s, offset, first_sentence) for s in i.spans)) for i in items)
+    return replace(
+        x,
+        sentences=tuple(replace(s, index=s.index + first_sentence, start=s.start + offset, end=s.end + offset)
+                        for s in x.sentences),
+        mentions=tuple(replace(m, span=_shift_span(m.span, offset, first_sentence)) for m in x.mentions),
+        events=spans(x.events), agreements=spans(x.agreements), disputes=spans(x.disputes))
+
+
+def extract_article(article: Article, kb: ReferenceKB, *,
+                    on_part: Callable[[int, int], None] | None = None) -> Extraction:
+    """One article's extraction; a very long body is extracted part by part, each part's
+    offsets and sentence numbers shifted to index the whole body. Events, agreements and
+    disputes of one thing found in several parts are merged by resolution, as across
+    articles."""
+    if len(article.body) <= WHOLE_LIMIT:
+        return extract(article, kb=kb)
+    parts = split_body(article.body)
+    found: list[Extraction] = []
+    next_sentence = 0
+    for j, (start, end) in enumerate(parts):
+        if on_part:
+            on_part(j + 1, len(parts))
+        text = article.body[start:end]
+        if not _HAS_LATIN.search(text):
+            continue  # the cleaner would blank it all: nothing to find
+        x = extract(replace(article, body=text, warnings=()), kb=kb)
+        if x.sentences:
+            found.append(_shift(x, start, next_sentence))
+            next_sentence += max(s.index for s in x.sentences) + 1
+    if not found:
+        return Extraction(article=article, sentences=(), mentions=(), events=(), agreements=(), disputes=(),
+                          warnings=article.warnings)
+    first = found[0]
+    return Extraction(
+        article=article,
+        sentences=tuple(s for x in found for s in x.sentences),
+        mentions=tuple(m for x in found for m in x.mentions),
+        events=tuple(e for x in found for e in x.events),
+        agreements=tuple(a for x in found for a in x.agreements),
+        disputes=tuple(d for x in found for d in x.disputes),
+        authors=first.authors, publisher=first.publisher, names=first.names,
+        warnings=article.warnings)
+
+
+# ---------------------------------------------------------------------------- reading
+
+def extract_all(paths: Iterable[Path], *, result: BuildResult, cache: ExtractionCache | None = None,
+                on_progress: Callable[[Progress], None] | None = None,
+                on_article: Callable[[str], None] | None = None, encoding: str | None = None,
+                kb: ReferenceKB | None = None) -> list[Extraction]:
+    """Read and extract every article; skipped files, duplicates and warnings go to `result`."""
+    kb = kb or load_reference()
+    paths = list(paths)
     files = list(find_articles(paths))
     if not files:
-        raise InputError("no article files (.txt or .md) found in " + ", ".join(str(p) for p in paths))
-    extractions = []
-    seen_hashes: dict[str, str] = {}
-    for f in files:
+        raise InputError("no article files (.txt, .md, .html) found in " + ", ".join(display_path(p) for p in paths))
+    extractions: list[Extraction] = []
+    seen: dict[tuple, str] = {}  # (content hash, metadata) -> first path
+    ids: dict[str, str] = {}  # article id -> path
+    total = len(files)
+    for i, path in enumerate(files, start=1):
+        f = display_path(path)
         if on_article:
-            on_article(str(f))
+            on_article(f)
+        if on_progress:
+            on_progress(Progress("extract", i - 1, total, f))
         try:
-            article = read_article(f)
+            article = read_article(path, encoding=encoding)
         except ArticleError as exc:
             result.skipped.append(f"{exc.path}: {exc.reason}")
-            log.warning("skipped %s: %s", exc.path, exc.reason)
+            log.info("skipped %s: %s", exc.path, exc.reason)
             continue
-        if article.sha256 in seen_hashes:
-            result.warnings.append(f"{f}: same content as {seen_hashes[article.sha256]}; read once")
+        dup_key = (article.sha256, article.meta)
+        if dup_key in seen:
+            result.duplicates.append(f"{f}: same content as {seen[dup_key]}; read once")
             continue
-        seen_hashes[article.sha256] = str(f)
-        x = extract(article, kb=kb)
+        seen[dup_key] = f
+        if article.id in ids:
+            raise InputError(f"{f} and {ids[article.id]} share the article id {article.id!r} "
+                             f"(the file name without its extension); rename one")
+        ids[article.id] = f
+        x = cache.get(article) if cache is not None else None
+        if x is None:
+            def on_part(j: int, n: int, _f=f, _i=i) -> None:
+                if on_progress:
+                    on_progress(Progress("extract", _i - 1, total, _f, part=j, parts=n))
+            try:
+                x = extract_article(article, kb, on_part=on_part)
+            except KgError:
+                raise
+            except Exception as exc:  # a bug in a rule must not cost the other articles
+                log.debug("extraction failed on %s", f, exc_info=True)
+                reason = f"kg could not extract from it ({type(exc).__name__}: {str(exc)[:120]}); please report this"
+                result.skipped.append(f"{f}: {reason}")
+                log.info("skipped %s: %s", f, reason)
+                continue
+            if cache is not None:
+                cache.put(article, x)
+        elif on_progress:
+            on_progress(Progress("extract", i - 1, total, f, cached=True))
         result.warnings.extend(x.warnings)
         extractions.append(x)
-    # two files with the same name in different folders would share an id
-    ids = Counter(x.article.id for x in extractions)
-    if any(n > 1 for n in ids.values()):
-        dup = sorted(i for i, n in ids.items() if n > 1)
-        raise InputError(f"several articles share the file name stem {', '.join(dup)}; rename them")
+    if on_progress:
+        on_progress(Progress("extract", total, total))
     return extractions
 
 
+# ---------------------------------------------------------------------------- the build
+
 def build(paths: Iterable[str | Path] = ("seeds",), *, out: str | Path = "build",
-          on_article: Callable[[str], None] | None = None, reasoning: bool = True,
-          reasoner: str = DEFAULT_ENGINE, validation: bool = True, union: bool = False) -> BuildResult:
+          on_article: Callable[[str], None] | None = None, on_progress: Callable[[Progress], None] | None = None,
+          reasoning: bool = True, reasoner: str = DEFAULT_ENGINE, validation: bool = True, union: bool = False,
+          formats: Iterable[str] = ("turtle",), cache: bool = True, encoding: str | None = None,
+          html: bool = False) -> BuildResult:
     """Build the knowledge graph of the articles under `paths` into the folder `out`:
     `graph.ttl` (asserted), `inferred.ttl` (the OWL 2 RL closure's new triples, unless
     `reasoning` is off) and `validation.txt` (the SHACL report, unless `validation` is off);
-    with `union`, also `union.ttl`, the asserted and inferred triples together."""
+    with `union`, also `union.ttl`, the asserted and inferred triples together; for each of
+    `formats` beyond turtle ("nt", "trig", "jsonld"), the graph in that format.
+    `cache=False` extracts every article afresh (the new cache is still written); `html`
+    also draws `graph.html` (kg.viz) and `timeline.html` (kg.timeline); the command line does
+    so unless told `--no-html`."""
     paths = [Path(p) for p in paths]
     out = Path(out)
+    formats = list(dict.fromkeys(["turtle", *formats]))
+    for f in formats:
+        if f not in fmt.FORMATS:
+            raise InputError(f"unknown format {f!r}; choose from {', '.join(fmt.FORMATS)}")
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r} (try cp1252, cp949, shift_jis)") from None
+    _check_out(out)
+    result = BuildResult(out=out)
+
+    def stage(name: str) -> None:
+        if on_progress:
+            on_progress(Progress(name))
+
+    with output_lock(out), Staging(out) as staging:
+        old_cache = staging.previous / CACHE_DIR if cache and staging.previous is not None else None
+        ext_cache = ExtractionCache(old_cache, staging.path / CACHE_DIR)
+        extractions = extract_all(paths, result=result, cache=ext_cache, on_progress=on_progress,
+                                  on_article=on_article, encoding=encoding)
+        result.cache_hits, result.cache_misses = ext_cache.hits, ext_cache.misses
+        result.articles = len(extractions)
+        if not extractions:
+            raise InputError("no article could be read: " + "; ".join(result.skipped[:5])
+                             + (f"; and {len(result.skipped) - 5} more" if len(result.skipped) > 5 else ""))
+        stage("resolve")
+        resolved = resolve(extractions)
+        del extractions
+        stage("map")
+        graph = to_graph(resolved)
+        result.graph = graph
+        result.resolved = resolved
+        result.triples = len(graph)
+        kinds = Counter(e.kind for e in resolved.entities)
+        result.counts = {
+            "persons": kinds.get("person", 0), "countries": kinds.get("country", 0),
+            "organizations": kinds.get("organization", 0), "places": kinds.get("place", 0),
+            "events": len(resolved.events), "agreements": len(resolved.agreements),
+            "disputes": len(resolved.disputes),
+        }
+        if reasoning:
+            stage("reason")
+            result.reasoning = reason(graph, engine=reasoner)
+        if validation:
+            stage("validate")
+            result.validation = validate(graph)
+        stage("write")
+        names: list[str] = []
+
+        def put(name: str, data: bytes) -> None:
+            write_atomic(staging.path / name, data)
+            names.append(name)
+
+        for f in formats:
+            put(fmt.FORMATS[f], fmt.serialize(graph, f))
+            if f == "jsonld":
+                put(fmt.CONTEXT_FILE, fmt.context_bytes())
+        if result.reasoning is not None:
+            put("inferred.ttl", fmt.turtle(result.reasoning.inferred))
+            if union:
+                both = Graph()
+                for t in graph:
+                    both.add(t)
+                for t in result.reasoning.inferred:
+                    both.add(t)
+                for prefix, ns in graph.namespaces():
+                    both.bind(prefix, ns)
+                put("union.ttl", fmt.turtle(both))
+        if result.validation is not None:
+            put("validation.txt", result.validation.text().encode("utf-8"))
+        if html:
+            from .timeline import write_timeline
+            from .viz import write_html
+            write_html(graph, staging.path / "graph.html",
+                       inferred=result.reasoning.inferred if result.reasoning is not None else None)
+            names.append("graph.html")
+            write_timeline(graph, staging.path / "timeline.html")
+            names.append("timeline.html")
+        staging.publish()
+    result.outputs = [out / n for n in names]
+    return result
+
+
+def _check_out(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is not a folder")
-    result = BuildResult(out=out)
-    extractions = extract_all(paths, on_article=on_article, result=result)
-    result.articles = len(extractions)
-    if not extractions:
-        raise InputError("no article could be read: " + "; ".join(result.skipped))
-    resolved = resolve(extractions)
-    graph = to_graph(resolved)
-    result.graph = graph
-    result.resolved = resolved
-    result.triples = len(graph)
-    kinds = Counter(e.kind for e in resolved.entities)
-    result.counts = {
-        "persons": kinds.get("person", 0), "countries": kinds.get("country", 0),
-        "organizations": kinds.get("organization", 0), "places": kinds.get("place", 0),
-        "events": len(resolved.events), "agreements": len(resolved.agreements), "disputes": len(resolved.disputes),
-    }
-    if reasoning:
-        result.reasoning = reason(graph, engine=reasoner)
-    if validation:
-        result.validation = validate(graph)
-    target = out / "graph.ttl"
-    write_atomic(target, graph.serialize(format="turtle").encode("utf-8"))
-    result.outputs.append(target)
-    inferred = out / "inferred.ttl"
-    if result.reasoning is not None:
-        write_atomic(inferred, result.reasoning.inferred.serialize(format="turtle").encode("utf-8"))
-        result.outputs.append(inferred)
-    elif inferred.exists():
-        inferred.unlink()  # a stale closure of an older graph would mislead queries
-    if union and result.reasoning is not None:
-        both = Graph()
-        for t in graph:
-            both.add(t)
-        for t in result.reasoning.inferred:
-            both.add(t)
-        for prefix, ns in graph.namespaces():
-            both.bind(prefix, ns)
-        target_union = out / "union.ttl"
-        write_atomic(target_union, both.serialize(format="turtle").encode("utf-8"))
-        result.outputs.append(target_union)
-    if result.validation is not None:
-        report = out / "validation.txt"
-        write_atomic(report, result.validation.text().encode("utf-8"))
-        result.outputs.append(report)
-    return result
+    real = Path(os.path.realpath(out))
+    cwd = Path(os.getcwd()).resolve()
+    if real == cwd or real in cwd.parents or real == Path(real.anchor):
+        raise InputError(f"{out}: the output folder is replaced as a whole by each build; "
+                         f"give a folder of its own (not the current folder or one above it)")
+

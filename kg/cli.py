@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 
 import click
 
@@ -14,10 +15,12 @@ from . import __version__
 from .build import build as run_build
 from .build import write_atomic
 from .errors import InputError, KgError
+from .formats import FORMATS
 from .reason import DEFAULT_ENGINE, ENGINES
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 MAX_LISTED = 20  # warnings listed in the summary; the rest are counted
+FORMAT_CHOICES = [f for f in FORMATS if f != "turtle"]
 
 
 class KgClickError(click.ClickException):
@@ -42,64 +45,147 @@ def cli(verbose: int) -> None:
 @cli.command("build")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--out", "-o", default="build", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for the outputs.")
+              help="Folder for the outputs (replaced as a whole when the build succeeds).")
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES),
+              help="Also write the graph as N-Triples (graph.nt), TriG with one named graph per article "
+                   "(graph.trig) or JSON-LD (graph.jsonld with context.jsonld). Repeatable; graph.ttl is "
+                   "always written.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any article was skipped.")
 @click.option("--no-reason", is_flag=True, help="Skip OWL 2 RL reasoning (no inferred.ttl).")
 @click.option("--reasoner", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
               help="OWL 2 RL engine.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation (no validation.txt).")
 @click.option("--union", is_flag=True, help="Also write OUT/union.ttl: asserted and inferred triples in one file.")
+@click.option("--no-cache", is_flag=True, help="Extract every article again instead of reusing OUT/.cache.")
+@click.option("--encoding", metavar="NAME",
+              help="Encoding of files that are not UTF-8 (default: detect it, and refuse files where "
+                   "detection is ambiguous).")
+@click.option("--store", metavar="oxigraph:DIR",
+              help="Also load graph.ttl and inferred.ttl into an on-disk Oxigraph store.")
+@click.option("--html/--no-html", default=True, show_default=True,
+              help="Draw OUT/graph.html (the interactive page of `kg viz`) and OUT/timeline.html.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-def build_cmd(paths: tuple[str, ...], out: str, strict: bool, no_reason: bool, reasoner: str,
-              no_validate: bool, union: bool, quiet: bool) -> None:
+def build_cmd(paths: tuple[str, ...], out: str, formats: tuple[str, ...], strict: bool, no_reason: bool,
+              reasoner: str, no_validate: bool, union: bool, no_cache: bool, encoding: str | None,
+              store: str | None, html: bool, quiet: bool) -> None:
     """Build the graph from article files and folders (default: seeds/).
 
-    Articles are .txt or .md files with optional YAML front matter (title, publisher,
-    authors, published, url, kind). Writes OUT/graph.ttl (what the articles say),
-    OUT/inferred.ttl (what OWL 2 RL reasoning adds) and OUT/validation.txt (the SHACL
-    report; a graph that does not conform is still written).
+    Articles are .txt, .md or saved web pages (.html, .htm). YAML front matter, or a
+    sidecar NAME.yaml beside the file, gives the metadata (title, publisher, authors,
+    published, url, kind); a web page's own metadata fills in the rest. Writes
+    OUT/graph.ttl (what the articles say), OUT/inferred.ttl (what OWL 2 RL reasoning adds)
+    and OUT/validation.txt (the SHACL report; a graph that does not conform is still
+    written). Unchanged articles reuse their extraction from OUT/.cache.
 
-    Example: kg build seeds/ --out build
+    Unreadable files (empty, binary, undecodable) are skipped with the reason and listed
+    at the end. Exit codes: 0 every file was read; 1 files were skipped and --strict was
+    given; 2 usage or input error.
+
+    Example: kg build seeds/ --out build --format trig
     """
     paths = paths or ("seeds",)
-    state = {"n": 0}
-
-    def on_article(path: str) -> None:
-        state["n"] += 1
-        if not quiet and sys.stderr.isatty():
-            click.echo(f"\r  reading {state['n']}: {path[-60:]:<60}", nl=False, err=True)
-
+    if logging.getLogger().getEffectiveLevel() >= logging.WARNING:
+        for noisy in ("trafilatura", "htmldate", "courlan", "charset_normalizer"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
+    show = ProgressLine(enabled=not quiet and _is_tty(sys.stderr))
     try:
-        result = run_build(paths, out=out, on_article=on_article, reasoning=not no_reason, reasoner=reasoner,
-                           validation=not no_validate, union=union)
+        result = run_build(paths, out=out, on_progress=show, reasoning=not no_reason, reasoner=reasoner,
+                           validation=not no_validate, union=union, formats=formats, cache=not no_cache,
+                           encoding=encoding, html=html)
+        stored = None
+        if store:
+            from .store import write_store
+            files = [p for p in result.outputs if p.name in ("graph.ttl", "inferred.ttl")]
+            stored = write_store(files, store)
     except KgError as exc:
+        show.clear()
         raise KgClickError(exc) from None
-    if not quiet and sys.stderr.isatty():
-        click.echo("\r" + " " * 80 + "\r", nl=False, err=True)
+    show.clear()
     if not quiet:
         c = result.counts
         click.echo(f"kg build: {result.articles} article(s) -> {result.out}/graph.ttl ({result.triples} triples)")
         click.echo(f"  actors: {c['persons']} persons, {c['countries']} countries, "
                    f"{c['organizations']} organizations, {c['places']} places")
         click.echo(f"  events: {c['events']}, agreements: {c['agreements']}, disputes: {c['disputes']}")
+        if result.cache_hits:
+            click.echo(f"  extraction: {result.cache_misses} article(s) extracted, "
+                       f"{result.cache_hits} unchanged (from {result.out}/.cache)")
         if result.reasoning is not None:
             r = result.reasoning
             click.echo(f"  reasoning ({r.engine}): {r.kept} inferred triples -> {result.out}/inferred.ttl "
                        f"({r.removed_noise} generic triples dropped, {r.seconds:.2f}s)")
         if result.validation is not None:
             click.echo(f"  {result.validation.summary()} -> {result.out}/validation.txt")
+        others = [p.name for p in result.outputs if p.name not in ("graph.ttl", "inferred.ttl", "validation.txt")]
+        if others:
+            click.echo(f"  also wrote: {', '.join(others)}")
+        if stored is not None:
+            click.echo(f"  store: {stored.triples} triples -> {stored.path}")
+        if result.duplicates:
+            click.echo(f"  duplicates: {len(result.duplicates)} file(s) with the same content as another, read once:")
+            _listed(result.duplicates)
         if result.warnings:
             click.echo(f"  warnings: {len(result.warnings)}")
-            for w in result.warnings[:MAX_LISTED]:
-                click.echo(f"    {w}")
-            if len(result.warnings) > MAX_LISTED:
-                click.echo(f"    ... and {len(result.warnings) - MAX_LISTED} more")
+            _listed(result.warnings)
     if result.skipped:
         click.echo(f"  skipped {len(result.skipped)} file(s):", err=True)
-        for s in result.skipped:
-            click.echo(f"    {s}", err=True)
+        _listed(result.skipped, err=True)
         if strict:
             sys.exit(1)
+
+
+def _listed(lines: list[str], *, err: bool = False) -> None:
+    for line in lines[:MAX_LISTED]:
+        click.echo(f"    {line}", err=err)
+    if len(lines) > MAX_LISTED:
+        click.echo(f"    ... and {len(lines) - MAX_LISTED} more", err=err)
+
+
+def _is_tty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class ProgressLine:
+    """One status line on stderr, rewritten in place, at most ten times a second."""
+
+    STAGES = {"resolve": "resolving", "map": "mapping to RDF", "reason": "reasoning",
+              "validate": "validating", "write": "writing"}
+
+    def __init__(self, *, enabled: bool, stream=None):
+        self.enabled = enabled
+        self.stream = stream
+        self.last = 0.0
+        self.width = 0
+
+    def __call__(self, p) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if p.stage == "extract" and not p.part and 0 < p.done < p.total and now - self.last < 0.1:
+            return
+        self.last = now
+        if p.stage == "extract":
+            text = f"  reading {min(p.done + 1, p.total)}/{p.total}"
+            if p.parts:
+                text += f" (part {p.part}/{p.parts})"
+            if p.path:
+                text += f": {p.path[-50:]}"
+        else:
+            text = f"  {self.STAGES.get(p.stage, p.stage)}..."
+        self._write(text)
+
+    def _write(self, text: str) -> None:
+        pad = max(self.width - len(text), 0)
+        click.echo("\r" + text + " " * pad, nl=False, err=True, file=self.stream)
+        self.width = len(text)
+
+    def clear(self) -> None:
+        if self.enabled and self.width:
+            click.echo("\r" + " " * self.width + "\r", nl=False, err=True, file=self.stream)
+            self.width = 0
 
 
 def _load_graph(paths: tuple[str, ...]):
@@ -183,3 +269,7 @@ from .cli_query import push_cmd, query_cmd  # noqa: E402  (commands defined in t
 
 cli.add_command(query_cmd)
 cli.add_command(push_cmd)
+
+from .cli_viz import viz_cmd  # noqa: E402
+
+cli.add_command(viz_cmd, "viz")

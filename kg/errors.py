@@ -76,3 +76,9 @@ class StoreError(KgError):
         self.attempts = attempts
         self.partial = partial
         self.status = status
+
+
+class BusyError(KgError):
+    """Another kg process holds the lock on an output folder."""
+
+    code = "KG005"

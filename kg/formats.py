@@ -1,0 +1,235 @@
+"""The graph in other RDF formats, each byte-identical for the same graph.
+
+    write(graph, "nt") -> bytes
+
+- `turtle` (graph.ttl): rdflib's Turtle, which sorts subjects and predicates.
+- `nt` (graph.nt): N-Triples, one triple a line, lines sorted.
+- `trig` (graph.trig): TriG with one named graph per article: the graph named by an
+  article's IRI holds the article node, its sentences and every statement about a node
+  the article mentions (kg:mentionedIn), with kg:mentionedIn and kg:evidence only for that
+  article; the default graph holds the rest (the ontology, offices and tenures from the
+  reference knowledge). `GRAPH ?article { ?event kg:participant ?who }` asks which
+  articles mention an event and its participants; the union of all graphs is graph.ttl.
+- `jsonld` (graph.jsonld): JSON-LD that refers to kg's published context
+  (ontology/context.jsonld, written beside it as context.jsonld), one node object per
+  subject, sorted by @id.
+
+Blank nodes (the ontology's RDF lists) get canonical labels (rdflib.compare), so the
+same graph always gives the same labels.
+"""
+from __future__ import annotations
+
+import json
+from io import BytesIO
+
+from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import XSD
+from rdflib.plugins.serializers.trig import TrigSerializer
+from rdflib.plugins.serializers.turtle import TurtleSerializer
+
+from . import resources
+from .terms import DATA, KG
+
+FORMATS = {"turtle": "graph.ttl", "nt": "graph.nt", "trig": "graph.trig", "jsonld": "graph.jsonld"}
+CONTEXT_FILE = "context.jsonld"
+
+
+def serialize(graph: Graph, fmt: str) -> bytes:
+    if fmt == "turtle":
+        return turtle(graph)
+    if fmt == "nt":
+        return ntriples(graph)
+    if fmt == "trig":
+        return trig(graph)
+    if fmt == "jsonld":
+        return jsonld(graph)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+# ---------------------------------------------------------------------------- Turtle
+
+class _KgTurtle(TurtleSerializer):
+    """rdflib's Turtle, byte for byte, in time linear in the graph. rdflib tries to make a
+    prefixed name of every IRI, and for kg's node IRIs (`…/id/article/A/sentence/3`) files
+    each path under `…/id/` in a prefix trie it searches linearly: quadratic in the number
+    of articles (ten minutes for 10,000 small ones). A `/` is not allowed in a prefixed
+    name's local part, so these IRIs are written in full either way: say so at once."""
+
+    _DATA = str(DATA)
+
+    def get_pname(self, uri, gen_prefix: bool = True):
+        if isinstance(uri, URIRef) and uri.startswith(self._DATA) and "/" in uri[len(self._DATA):]:
+            return None
+        return super().get_pname(uri, gen_prefix)
+
+
+def turtle(graph: Graph) -> bytes:
+    buf = BytesIO()
+    _KgTurtle(graph).serialize(buf, encoding="utf-8")
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------- blank nodes
+
+def canonical_triples(graph: Graph) -> list[tuple]:
+    """The graph's triples with blank nodes relabelled canonically (b0, b1, ... in the
+    order of their canonical hashes); triples without blank nodes are kept as they are."""
+    plain, with_b = [], Graph()
+    for t in graph:
+        if any(isinstance(x, BNode) for x in t):
+            with_b.add(t)
+        else:
+            plain.append(t)
+    if not len(with_b):
+        return plain
+    canon = list(to_canonical_graph(with_b))
+    labels = {}
+    for b in sorted({x for t in canon for x in t if isinstance(x, BNode)}, key=str):
+        labels[b] = BNode(f"b{len(labels)}")
+    return plain + [tuple(labels.get(x, x) for x in t) for t in canon]
+
+
+# ---------------------------------------------------------------------------- N-Triples
+
+def ntriples(graph: Graph) -> bytes:
+    g = Graph()
+    for t in canonical_triples(graph):
+        g.add(t)
+    lines = g.serialize(format="nt", encoding="utf-8").splitlines()
+    return b"\n".join(sorted(set(line for line in lines if line.strip()))) + b"\n"
+
+
+# ---------------------------------------------------------------------------- TriG
+
+class _SortedTrig(TrigSerializer):
+    """rdflib's TriG with its graphs in a fixed order (the default graph first, then by
+    name); rdflib keeps them in a set."""
+
+    def get_pname(self, uri, gen_prefix: bool = True):
+        if isinstance(uri, URIRef) and uri.startswith(_KgTurtle._DATA) and "/" in uri[len(_KgTurtle._DATA):]:
+            return None  # as in _KgTurtle
+        return super().get_pname(uri, gen_prefix)
+
+    def __init__(self, store):
+        super().__init__(store)
+        default = self.default_context
+        self.contexts = sorted(self.contexts, key=lambda c: (c.identifier != default, str(c.identifier)))
+
+
+def article_graphs(graph: Graph) -> dict[URIRef | None, list[tuple]]:
+    """Triples by the article they belong to (None: the default graph)."""
+    articles = set(graph.subjects(RDF.type, KG.Article))
+    home: dict = {a: {a} for a in articles}  # node -> the articles it belongs to
+    for s, a in graph.subject_objects(KG.inArticle):
+        home.setdefault(s, set()).add(a)
+    for s, a in graph.subject_objects(KG.mentionedIn):
+        if a in articles:
+            home.setdefault(s, set()).add(a)
+    sentence_article = dict(graph.subject_objects(KG.inArticle))
+    out: dict = {}
+    for s, p, o in graph:
+        if p == KG.mentionedIn and o in articles:
+            targets = {o}
+        elif p == KG.evidence and o in sentence_article:
+            targets = {sentence_article[o]}
+        else:
+            targets = home.get(s) or {None}
+        for t in targets:
+            out.setdefault(t, []).append((s, p, o))
+    return out
+
+
+def trig(graph: Graph) -> bytes:
+    ds = Dataset()
+    for prefix, ns in graph.namespaces():
+        ds.bind(prefix, ns, replace=True)
+    canon = Graph()  # rdflib's TriG writes blank nodes by their random ids: give them stable ones
+    for t in canonical_triples(graph):
+        canon.add(t)
+    parts = article_graphs(canon)
+    for name in sorted(parts, key=lambda n: "" if n is None else str(n)):
+        target = ds.default_context if name is None else ds.graph(name)
+        for t in parts[name]:
+            target.add(t)
+    buf = BytesIO()
+    _SortedTrig(ds).serialize(buf, encoding="utf-8")
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------- JSON-LD
+
+def context() -> dict:
+    with open(resources.path(CONTEXT_FILE), encoding="utf-8") as fh:
+        return json.load(fh)["@context"]
+
+
+class _Compactor:
+    def __init__(self, ctx: dict):
+        self.prefixes = sorted(((v, k) for k, v in ctx.items() if isinstance(v, str) and v[-1:] in "#/"),
+                               key=lambda vk: -len(vk[0]))
+        self.terms: dict[str, tuple[str, bool]] = {}  # property IRI -> (term, values are @id)
+        for term, d in ctx.items():
+            if isinstance(d, dict) and "@id" in d:
+                self.terms[self.expand(d["@id"])] = (term, d.get("@type") == "@id")
+
+    def expand(self, value: str) -> str:
+        prefix, _, rest = value.partition(":")
+        for ns, p in self.prefixes:
+            if p == prefix and not rest.startswith("//"):
+                return ns + rest
+        return value
+
+    def iri(self, iri: str) -> str:
+        for ns, p in self.prefixes:
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+                return f"{p}:{iri[len(ns):]}"
+        return iri
+
+    def node_ref(self, term) -> str:
+        return f"_:{term}" if isinstance(term, BNode) else self.iri(str(term))
+
+    def value(self, o, as_id: bool):
+        if isinstance(o, (URIRef, BNode)):
+            return self.node_ref(o) if as_id else {"@id": self.node_ref(o)}
+        assert isinstance(o, Literal)
+        lex = str(o)
+        if o.language:
+            return {"@value": lex, "@language": o.language}
+        if o.datatype is None:
+            return {"@value": lex} if as_id else lex
+        if o.datatype == XSD.integer and lex.lstrip("-").isdigit() and str(int(lex)) == lex:
+            return int(lex)
+        if o.datatype == XSD.boolean and lex in ("true", "false"):
+            return lex == "true"
+        return {"@value": lex, "@type": self.iri(str(o.datatype))}
+
+
+def _sort_key(v) -> str:
+    return json.dumps(v, sort_keys=True, ensure_ascii=False)
+
+
+def jsonld(graph: Graph) -> bytes:
+    c = _Compactor(context())
+    nodes: dict = {}
+    for s, p, o in canonical_triples(graph):
+        node = nodes.setdefault(c.node_ref(s), {})
+        if p == RDF.type and isinstance(o, URIRef):
+            node.setdefault("@type", []).append(c.iri(str(o)))
+            continue
+        term, as_id = c.terms.get(str(p), (c.iri(str(p)), False))
+        node.setdefault(term, []).append(c.value(o, as_id))
+    out = []
+    for ref in sorted(nodes, key=lambda r: (r.startswith("_:"), r)):
+        props = nodes[ref]
+        obj = {"@id": ref}
+        for key in sorted(props, key=lambda k: (k != "@type", k)):
+            values = sorted(props[key], key=_sort_key)
+            obj[key] = values[0] if len(values) == 1 else values
+        out.append(obj)
+    doc = {"@context": CONTEXT_FILE, "@graph": out}
+    return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def context_bytes() -> bytes:
+    return resources.path(CONTEXT_FILE).read_bytes()
