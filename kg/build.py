@@ -24,7 +24,6 @@ import codecs
 import logging
 import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -35,7 +34,8 @@ from rdflib import Graph
 from . import formats as fmt
 from .articles import display_path, find_articles, read_article
 from .cache import ExtractionCache
-from .errors import ArticleError, InputError, KgError, OutputError
+from .atomic import write_atomic
+from .errors import ArticleError, InputError, KgError
 from .extract import extract
 from .lock import output_lock
 from .model import Article, Extraction, Resolved, Span
@@ -86,28 +86,6 @@ class BuildResult:
     resolved: Resolved | None = None
     reasoning: ReasonResult | None = None
     validation: ValidationReport | None = None
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 # ---------------------------------------------------------------------------- large bodies

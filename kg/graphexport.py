@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import calendar
 import logging
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -36,7 +34,8 @@ import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from .errors import InputError, OutputError, QueryError
+from .atomic import write_atomic
+from .errors import InputError, QueryError
 from .terms import KG
 
 log = logging.getLogger(__name__)
@@ -152,33 +151,6 @@ def _python_value(lit: Literal):
     if isinstance(v, bool | int | float) and not isinstance(v, Literal):
         return v
     return str(lit)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; give it the usual mode
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 # ---------------------------------------------------------------- RDF -> NetworkX
@@ -564,12 +536,12 @@ def gexf_bytes(G: nx.MultiDiGraph) -> bytes:
 def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> Path:
     """Write G as GraphML (Cytoscape, Gephi, yEd)."""
     path = Path(path)
-    write_bytes_atomic(path, graphml_bytes(G))
+    write_atomic(path, graphml_bytes(G))
     return path
 
 
 def write_gexf(G: nx.MultiDiGraph, path: str | Path) -> Path:
     """Write G as GEXF 1.2 (Gephi)."""
     path = Path(path)
-    write_bytes_atomic(path, gexf_bytes(G))
+    write_atomic(path, gexf_bytes(G))
     return path

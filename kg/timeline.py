@@ -241,6 +241,6 @@ def render(graph: Graph, *, title: str | None = None) -> str:
 def write_timeline(graph: Graph, path: str | Path, *, title: str | None = None) -> Path:
     """Write the timeline page of `graph` to `path` (one self-contained HTML file)."""
     path = Path(path)
-    gx.write_bytes_atomic(path, render(graph, title=title).encode("utf-8"))
+    gx.write_atomic(path, render(graph, title=title).encode("utf-8"))
     log.info("wrote %s", path)
     return path

@@ -408,7 +408,7 @@ def write_html(graph: Graph, path: str | Path, *, inferred: Graph | None = None,
                    until=until, types=types, query=query, query_source=query_source, budget=budget,
                    command=command)
     path = Path(path)
-    gx.write_bytes_atomic(path, render(view, title=title).encode("utf-8"))
+    gx.write_atomic(path, render(view, title=title).encode("utf-8"))
     view.path = path
     log.info("wrote %s: %d nodes, %d edges", path, view.nodes, view.edges)
     return view
