@@ -108,15 +108,14 @@ def add_tenures(g: Graph, kb: ReferenceKB, person: URIRef, ref, node: dict) -> N
         g.add((REFERENCE_SOURCE, RDFS.label, Literal("kg reference knowledge (ontology/reference)")))
 
 
-def claim_date(resolved: Resolved, span: Span) -> str | None:
+def claim_date(resolved: Resolved, span: Span, published: str | None) -> str | None:
     """A claim speaks for the time its sentence names ("In 1998, Prime Minister Obuchi ..."),
-    else for the day the article was published."""
+    else (None here) for the day the article was published."""
     from .extract.dates import find_dates
     sent = resolved.sentences.get((span.article, span.sentence))
-    art = next((a for a in resolved.articles if a.id == span.article), None)
-    if sent is None or art is None:
+    if sent is None:
         return None
-    values = [d.value for d in find_dates(sent.text, art.meta.published) if d.value]
+    values = [d.value for d in find_dates(sent.text, published) if d.value]
     return values[0] if values else None
 
 
@@ -204,7 +203,7 @@ def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontol
                 g.add((claim, KG.role, Literal(clean_literal(role))))
                 g.add((claim, RDFS.label, Literal(clean_literal(f"{e.label}: {role}"))))
                 g.add((claim, KG.mentionedIn, article_iri(span.article)))
-                when = claim_date(resolved, span) or published_of.get(span.article)
+                when = claim_date(resolved, span, published_of.get(span.article)) or published_of.get(span.article)
                 if when:
                     g.add((claim, KG.asOf, date_literal(when)))
             g.add((claim, KG.evidence, sentence_iri(span)))

@@ -86,6 +86,14 @@ def _syntax(exc: Exception) -> str:
     return str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
 
 
+def _select_text(text: str, bindings: Mapping[str, object], label: str):
+    """The query with its parameters bound, once it is known to be a SELECT or an ASK."""
+    form = query_form(text)
+    if form not in ("SELECT", "ASK"):
+        raise QueryError(f"kg query runs SELECT and ASK queries; this is a {form or 'no query'}", source=label)
+    return with_values(text, bindings)
+
+
 @dataclass
 class StoreInfo:
     path: Path
@@ -179,11 +187,7 @@ class OxigraphSource(Source):
         self.store = store if store is not None else ox.Store.read_only(str(self.path))
 
     def select(self, text: str, bindings: Mapping[str, object], *, label: str = "query") -> Result:
-        form = query_form(text)
-        if form not in ("SELECT", "ASK"):
-            raise QueryError(f"kg query runs SELECT and ASK queries; this is a {form or 'no query'}",
-                             source=label)
-        full, inserts = with_values(text, bindings)
+        full, inserts = _select_text(text, bindings, label)
         try:
             res = self.store.query(full)
             if isinstance(res, ox.QueryBoolean):
@@ -328,11 +332,7 @@ class EndpointSource(Source):
         self.retry = retry or Retry()
 
     def select(self, text: str, bindings: Mapping[str, object], *, label: str = "query") -> Result:
-        form = query_form(text)
-        if form not in ("SELECT", "ASK"):
-            raise QueryError(f"kg query runs SELECT and ASK queries; this is a {form or 'no query'}",
-                             source=label)
-        full, inserts = with_values(text, bindings)
+        full, inserts = _select_text(text, bindings, label)
         body = urllib.parse.urlencode({"query": full}).encode("utf-8")
         try:
             status, data, _, _, _ = request(

@@ -240,6 +240,21 @@ class Claims:
         self.ends.insert(i, end)
 
 
+def _take_span(mentions: list, claims: Claims, start: int, end: int, inner_ok, *, keep_patterns: bool) -> bool:
+    """Make [start, end) free for a longer name: drop the mentions strictly inside it when
+    all are of `inner_ok` kinds (and, with `keep_patterns`, none was found by a pattern)."""
+    if claims.free(start, end):
+        return True
+    inner = [x for x in mentions if x.span.start < end and start < x.span.end]
+    if not inner or any(x.kind not in inner_ok or (keep_patterns and x.via == "pattern")
+                        or x.span.start < start or x.span.end > end for x in inner):
+        return False
+    for x in inner:
+        mentions.remove(x)
+        claims.release(x.span.start, x.span.end)
+    return True
+
+
 class ArticleText:
     """One article's cleaned text, its sentences and a fast offset -> sentence map."""
 
@@ -472,16 +487,10 @@ class ActorFinder:
                 surface = surface[poss.end():]
             if len(surface.split()) < 2 or surface.lower() in self.op.not_orgs:
                 continue
-            if not claims.free(start, end):
-                inner = [x for x in mentions if x.span.start < end and start < x.span.end]
-                if not inner or any(x.kind not in (PLACE, COUNTRY) or x.via == "pattern" or x.span.start < start
-                                    or x.span.end > end for x in inner):
-                    continue
-                # "Korea-Japan Business Conference", "University of Vienna": the name wins
-                # over the places written inside it
-                for x in inner:
-                    mentions.remove(x)
-                    claims.release(x.span.start, x.span.end)
+            # "Korea-Japan Business Conference", "University of Vienna": the name wins over
+            # the places the gazetteer found inside it (not over places found by pattern)
+            if not _take_span(mentions, claims, start, end, (PLACE, COUNTRY), keep_patterns=True):
+                continue
             hit = self.gaz.lookup(surface)
             if hit:
                 e = self.kb.get(hit[0].id)
@@ -607,13 +616,8 @@ class ActorFinder:
         name = " ".join(surface.split())
         if len(name) < 3 or name.split()[0] in self.pp.not_name and len(name.split()) == 1:
             return
-        if not claims.free(start, end):
-            inner = [x for x in mentions if x.span.start < end and start < x.span.end]
-            if not inner or any(x.kind not in inner_ok or x.span.start < start or x.span.end > end for x in inner):
-                return
-            for x in inner:
-                mentions.remove(x)
-                claims.release(x.span.start, x.span.end)
+        if not _take_span(mentions, claims, start, end, inner_ok, keep_patterns=False):
+            return
         hit = self.gaz.lookup(name)
         if hit:
             e = self.kb.get(hit[0].id)
