@@ -38,8 +38,9 @@ def page_text(html: str, path: str) -> PageText:
     """The main text and metadata of a saved page; ArticleError when it has no article text."""
     try:
         import trafilatura
-    except ImportError:  # pragma: no cover - a dependency
-        raise ArticleError(path, "reading HTML needs trafilatura (pip install trafilatura)") from None
+    except ImportError as exc:  # pragma: no cover - a dependency
+        # name what is missing: trafilatura itself, or one of its own imports (lxml_html_clean)
+        raise ArticleError(path, f"reading HTML needs trafilatura, which failed to import: {exc}".replace("\n", " ")) from None
     options = dict(with_metadata=True, include_comments=False, include_tables=False, include_images=False,
                    deduplicate=False, output_format="python",
                    # publication dates from the page's markup only: no guessing from stray
