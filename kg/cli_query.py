@@ -57,19 +57,39 @@ def query_cmd(query: str | None, list_: bool, params: tuple[str, ...], graphs: t
 @click.option("--graph-iri", metavar="IRI", help="Load into this named graph (default: the default graph).")
 @click.option("--graph", "-g", "graphs", multiple=True, type=click.Path(dir_okay=False),
               help="RDF file to load (repeatable; default build/graph.ttl and build/inferred.ttl).")
-def push_cmd(endpoint: str, graph_iri: str | None, graphs: tuple[str, ...]) -> None:
+@click.option("--batch-size", type=click.IntRange(min=1), default=st.DEFAULT_BATCH, show_default=True,
+              metavar="N", help="Triples per request.")
+def push_cmd(endpoint: str, graph_iri: str | None, graphs: tuple[str, ...], batch_size: int) -> None:
     """Load the graph into a SPARQL 1.1 server with the Graph Store HTTP Protocol.
 
-    All files go in one PUT, which replaces the target graph. A server that is down or
-    busy is retried; when the push fails, the message says whether nothing was loaded
-    or the graph may hold a partial copy.
+    The files are checked first, then sent in batches of N-Triples: the first batch is a
+    PUT, which replaces the target graph, the others are POSTs, which append to it (a
+    blank node is never split between two batches). A server that is down or busy is
+    retried; when the push fails, the message says whether nothing was loaded or the
+    graph holds a partial copy, which pushing again replaces. Progress is shown on
+    stderr when it is a terminal; the last line says how many triples went in how many
+    batches, and how fast.
 
     Example: kg push --endpoint http://127.0.0.1:7878/store --graph-iri https://w3id.org/skjkg/graph
     """
+    show = _progress_line if sys.stderr.isatty() else None
     try:
-        result = st.push(list(graphs), endpoint, graph_iri=graph_iri)
+        result = st.push(list(graphs), endpoint, graph_iri=graph_iri, batch_size=batch_size, progress=show)
     except KgError as exc:
+        if show is not None:
+            click.echo(err=True)
         raise KgClickError(exc) from None
+    if show is not None:
+        click.echo(err=True)
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
-    click.echo(f"kg push: {result.triples} triples from {', '.join(str(f) for f in result.files)} "
-               f"-> {target} at {endpoint}")
+    rate = f"{result.rate:,.0f}" if result.rate >= 10 else f"{result.rate:.2g}"
+    click.echo(f"kg push: pushed {result.triples} triples in {result.batches} "
+               f"batch{'es' if result.batches != 1 else ''} to {endpoint} ({rate} triples/s, "
+               f"{result.seconds:.1f}s): {target}, from {', '.join(str(f) for f in result.files)}")
+
+
+def _progress_line(p: st.PushProgress) -> None:
+    share = f" ({100 * p.triples / p.total:.0f}%)" if p.total else ""
+    rate = p.triples / p.seconds if p.seconds > 0 else 0.0
+    click.echo(f"\rkg push: batch {p.batches}, {p.triples:,} of {p.total:,} triples{share}, "
+               f"{p.bytes / 1e6:,.1f} MB, {rate:,.0f} triples/s\x1b[K", err=True, nl=False)

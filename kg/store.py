@@ -7,11 +7,16 @@ server (queried over the SPARQL protocol, loaded with the Graph Store HTTP Proto
     source = EndpointSource("http://127.0.0.1:7878/query")
 
 The store is written into a new folder beside the target and renamed into place, so a
-failed write leaves the old store as it was. A push sends every file in one PUT, which
-replaces the target graph in one request: it either succeeds, or the error says whether
-nothing was loaded or the server may hold a partial copy. Connection failures, time-outs
-and 429/502/503/504 answers are retried with exponential back-off (PUT and queries are
-idempotent); other refusals are reported at once with the server's own message.
+failed write leaves the old store as it was.
+
+A push checks the files, then streams them in batches of N-Triples (100,000 triples by
+default): the first batch is a PUT, which replaces the target graph, the rest are POSTs,
+which append to it. A blank node never spans two batches (the server reads each request
+as a document of its own). When a push fails the error says whether nothing was loaded,
+or the graph holds a partial copy that a new push replaces. Connection failures,
+time-outs and 429/502/503/504 answers are retried with exponential back-off (PUT and
+queries are idempotent, and so is appending triples without blank nodes); other refusals
+are reported at once with the server's own message.
 """
 from __future__ import annotations
 
@@ -20,15 +25,17 @@ import http.client
 import json
 import logging
 import os
+import queue
 import re
 import shutil
 import socket
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -290,11 +297,12 @@ def _attempt(req: urllib.request.Request, timeout: float) -> tuple[int, bytes, d
 
 
 def request(method: str, url: str, *, data: bytes | None = None, headers: Mapping[str, str] | None = None,
-            retry: Retry | None = None) -> tuple[int, bytes, dict, int, bool]:
+            retry: Retry | None = None, idempotent: bool = True) -> tuple[int, bytes, dict, int, bool]:
     """One HTTP request, retried on failures that may pass. Returns the status, body,
     headers, the number of attempts made and whether an earlier attempt may have reached
     the server; raises `StoreError` (with `.partial` set when a failed request may have
-    been applied) when all attempts fail."""
+    been applied) when all attempts fail. A request that is not `idempotent` is retried
+    only while no attempt can have reached the server (a refused connection, a 503)."""
     retry = retry or Retry()
     hdrs = {"User-Agent": USER_AGENT, **(headers or {})}
     sent_before = False
@@ -310,7 +318,7 @@ def request(method: str, url: str, *, data: bytes | None = None, headers: Mappin
         failure = out
         sent_before |= out.sent
         log.info("%s %s: attempt %d failed: %s", method, url, n, out.message)
-        if not out.retry or n == retry.attempts:
+        if not out.retry or n == retry.attempts or (out.sent and not idempotent):
             break
         wait = min(retry.max_wait, out.wait if out.wait is not None else retry.backoff * 2 ** (n - 1))
         time.sleep(wait)
@@ -372,57 +380,287 @@ def graph_store_url(endpoint: str, graph_iri: str | None) -> str:
     return f"{endpoint}{sep}default"
 
 
+DEFAULT_BATCH = 100_000     # triples per request of a push
+
+
+@dataclass
+class PushProgress:
+    """Where a push stands once a batch has landed (passed to push's `progress`)."""
+
+    batches: int              # batches landed so far
+    triples: int              # triples landed so far
+    total: int                # triples in all the files
+    bytes: int                # N-Triples bytes sent so far
+    seconds: float            # since the push started
+
+
 @dataclass
 class PushResult:
     url: str
     graph: str                # the graph IRI, or "default graph"
     triples: int
     files: list[Path] = field(default_factory=list)
-    attempts: int = 1
+    attempts: int = 1         # HTTP requests made, retries included (== batches when none was retried)
+    batches: int = 1
+    seconds: float = 0.0      # the whole push: checking the files, then every batch
+    bytes: int = 0            # N-Triples bytes sent (the last attempt of each batch)
+    check_seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        """Triples per second over the whole push."""
+        return self.triples / self.seconds if self.seconds > 0 else 0.0
 
 
-def ntriples(files: Sequence[Path]) -> tuple[bytes, int]:
-    """All the files as one N-Triples document (blank nodes kept apart per file)."""
-    out = []
-    count = 0
+def _parse(f: Path, **kw):
+    """The triples and quads of one file, as pyoxigraph parses them (an iterator)."""
+    try:
+        yield from ox.parse(path=str(f), format=_ox_format(f), **kw)
+    except SyntaxError as exc:
+        raise InputError(f"{f}: not valid RDF: {_syntax(exc)}") from None
+    except OSError as exc:
+        raise InputError(f"{f}: cannot read: {exc.strerror or exc}") from None
+
+
+def count_triples(files: Sequence[Path]) -> int:
+    """How many triples (and quads) the files hold; parsing them all first means a file
+    that is not valid RDF is found before anything is sent."""
+    return sum(sum(1 for _ in _parse(f)) for f in files)
+
+
+def _blanks(term, out: list) -> None:
+    tp = type(term)
+    if tp is ox.BlankNode:
+        out.append(term.value)
+    elif tp is ox.Triple:                     # an RDF 1.2 triple term
+        _blanks(term.subject, out)
+        _blanks(term.object, out)
+
+
+def _root(parent: dict[str, str], x: str) -> str:
+    """The representative of x's group (union-find with path halving)."""
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+def _units(files: Sequence[Path]):
+    """The triples of the files in order (graph names dropped), one by one, except those
+    with blank nodes: they are held back to the end of their file and then given as lists,
+    one per group of blank nodes linked by triples (a connected component), so that a
+    batch never splits a blank node. A Graph Store server reads every request as its own
+    document: a blank node sent in two requests would become two nodes. Blank nodes are
+    renamed apart per file (a `_:b` in two files is two nodes, as in an RDF merge)."""
+    plain = (ox.NamedNode, ox.Literal)
     for f in files:
+        held: list = []
+        parent: dict[str, str] = {}
+        for t in _parse(f, rename_blank_nodes=True):
+            if type(t) is ox.Quad:
+                t = t.triple
+            if type(t.subject) is ox.NamedNode and type(t.object) in plain:
+                yield t
+                continue
+            labels: list[str] = []
+            _blanks(t.subject, labels)
+            _blanks(t.object, labels)
+            if not labels:
+                yield t
+                continue
+            for x in labels:
+                parent.setdefault(x, x)
+            first = _root(parent, labels[0])
+            for x in labels[1:]:
+                r = _root(parent, x)
+                if r != first:
+                    parent[r] = first
+            held.append((t, labels[0]))
+        groups: dict[str, list] = {}
+        for t, x in held:
+            groups.setdefault(_root(parent, x), []).append(t)
+        yield from groups.values()
+
+
+class _Batches:
+    """The files as batches of N-Triples of about `size` triples: (data, triples, has blank
+    nodes). Only the batch being built is held, as bytes; a group of linked blank nodes
+    goes whole into one batch, which may make that batch larger than `size`. There is
+    always a first batch, empty when the files are."""
+
+    def __init__(self, files: Sequence[Path], size: int):
+        self.units = _units(files)
+        self.size = size
+        self.pending: list | None = None
+        self.done = False
+
+    def __iter__(self):
+        first = True
+        while not self.done:
+            n = 0
+            blank = False
+
+            def take():
+                nonlocal n, blank
+                if self.pending is not None:
+                    unit, self.pending = self.pending, None
+                    n += len(unit)
+                    blank = True
+                    yield from unit
+                    if n >= self.size:
+                        return
+                for unit in self.units:
+                    if type(unit) is list:
+                        if n and n + len(unit) > self.size:
+                            self.pending = unit
+                            return
+                        n += len(unit)
+                        blank = True
+                        yield from unit
+                    else:
+                        n += 1
+                        yield unit
+                    if n >= self.size:
+                        return
+                self.done = True
+
+            data = ox.serialize(take(), format=ox.RdfFormat.N_TRIPLES) or b""
+            if n or first:
+                yield data, n, blank
+            first = False
+
+
+class _Ahead:
+    """An iterator run one item ahead in a thread of its own: the next batch is parsed and
+    serialized while the server loads the one before. At most `depth` items wait; an
+    error of the iterator is raised where the item would have been taken. Leaving the
+    `with` block stops the thread."""
+
+    _END = object()
+
+    def __init__(self, it, depth: int = 1):
+        self.q: queue.Queue = queue.Queue(maxsize=depth)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(it,), name="kg-push-batches", daemon=True)
+        self.thread.start()
+
+    def _put(self, item) -> bool:
+        while not self.stop.is_set():
+            try:
+                self.q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def _run(self, it) -> None:
         try:
-            triples = list(ox.parse(path=str(f), format=_ox_format(f)))
-        except SyntaxError as exc:
-            raise InputError(f"{f}: not valid RDF: {_syntax(exc)}") from None
-        except OSError as exc:
-            raise InputError(f"{f}: cannot read: {exc.strerror or exc}") from None
-        triples = [t.triple if isinstance(t, ox.Quad) else t for t in triples]
-        count += len(triples)
-        out.append(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
-    return b"".join(out), count
+            for item in it:
+                if not self._put((item, None)):
+                    return
+            self._put((self._END, None))
+        except BaseException as exc:  # handed to the consumer
+            self._put((None, exc))
+        finally:
+            close = getattr(it, "close", None)
+            if close is not None:
+                close()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        item, exc = self.q.get()
+        if exc is not None:
+            raise exc
+        if item is self._END:
+            raise StopIteration
+        return item
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
 
 
 def push(graph_files: Sequence[str | Path] | None, endpoint: str, *, graph_iri: str | None = None,
-         retry: Retry | None = None) -> PushResult:
+         retry: Retry | None = None, batch_size: int = DEFAULT_BATCH,
+         progress: Callable[[PushProgress], None] | None = None) -> PushResult:
     """Load the graph files (default: build/graph.ttl and build/inferred.ttl) into a SPARQL
     server's graph store (for Oxigraph: http://HOST:PORT/store), replacing the named graph
-    or the default graph."""
+    or the default graph.
+
+    The files are parsed once to check and count them, then streamed in batches of
+    `batch_size` triples: the first batch is PUT (it replaces the graph), the others are
+    POSTed (appended), each retried as `retry` says. The next batch is prepared in a
+    thread while the server loads the current one, so at most three batches are held in
+    memory, plus the triples with blank nodes of the file being read (they go out at the
+    end of their file, each group of linked blank nodes whole in one batch). `progress`,
+    if given, is called after each batch with a `PushProgress`."""
+    if batch_size < 1:
+        raise InputError(f"batch size must be at least 1, not {batch_size}")
     if not graph_files:
         from .query import default_graph_files
         graph_files = default_graph_files()
     files = _check_files(graph_files)
     url = graph_store_url(endpoint, graph_iri)
-    data, count = ntriples(files)
+    retry = retry or Retry(timeout=300.0)
     what = f"graph <{graph_iri}>" if graph_iri else "the default graph"
-    try:
-        status, _, _, attempts, _ = request("PUT", url, data=data, retry=retry or Retry(timeout=300.0),
-                                            headers={"Content-Type": "application/n-triples"})
-    except StoreError as exc:
-        reason = exc.reason
-        if exc.status in (404, 405):
-            reason += " (is this the graph store endpoint? for Oxigraph: http://HOST:PORT/store)"
-        if exc.partial:
-            tail = (f"{what} may hold a partial or old copy; run kg push again to replace it")
-        else:
-            tail = f"nothing was loaded into {what}"
-        raise StoreError(f"push to {endpoint} failed: {reason}; {tail}", url=url, attempts=exc.attempts,
-                         partial=exc.partial, status=exc.status) from None
-    log.info("pushed %d triples to %s (HTTP %d)", count, url, status)
-    return PushResult(url=url, graph=graph_iri or "default graph", triples=count, files=files,
-                      attempts=attempts)
+    start = time.monotonic()
+    total = count_triples(files)
+    checked = time.monotonic() - start
+    landed = sent = attempts = k = 0
+    with _Ahead(iter(_Batches(files, batch_size))) as batches:
+        while True:
+            try:
+                data, n, blank = next(batches)
+            except StopIteration:
+                break
+            except InputError as exc:       # a file changed since it was checked
+                if not k:
+                    raise
+                raise InputError(f"{exc.args[0]}; {what} holds a partial copy ({landed} of {total} triples); "
+                                 f"run kg push again to replace it") from None
+            k += 1
+            method = "PUT" if k == 1 else "POST"
+            try:
+                # PUT replaces, and appending the same triples again changes nothing, except
+                # for blank nodes: a POST with blank nodes is not retried once it may have landed
+                status, _, _, tries, _ = request(method, url, data=data, retry=retry,
+                                                 idempotent=k == 1 or not blank,
+                                                 headers={"Content-Type": "application/n-triples"})
+            except StoreError as exc:
+                raise _push_failed(exc, endpoint, url, what, k, landed, total) from None
+            attempts += tries
+            landed += n
+            sent += len(data)
+            del data
+            log.debug("batch %d: %s %d triples (HTTP %d)", k, method, n, status)
+            if progress is not None:
+                progress(PushProgress(batches=k, triples=landed, total=total, bytes=sent,
+                                      seconds=time.monotonic() - start))
+    seconds = time.monotonic() - start
+    log.info("pushed %d triples in %d batch(es) to %s in %.1fs", landed, k, url, seconds)
+    return PushResult(url=url, graph=graph_iri or "default graph", triples=landed, files=files,
+                      attempts=attempts, batches=k, seconds=seconds, bytes=sent, check_seconds=checked)
+
+
+def _push_failed(exc: StoreError, endpoint: str, url: str, what: str, k: int, landed: int,
+                 total: int) -> StoreError:
+    """The error of a push whose batch `k` failed: nothing loaded, or a partial copy."""
+    reason = exc.reason
+    if exc.status in (404, 405):
+        reason += " (is this the graph store endpoint? for Oxigraph: http://HOST:PORT/store)"
+    if k == 1:
+        where, partial = "", exc.partial
+        tail = (f"{what} may hold a partial or old copy; run kg push again to replace it" if exc.partial
+                else f"nothing was loaded into {what}")
+    else:
+        where, partial = f" at batch {k}", True
+        some = "at least " if exc.partial else ""
+        tail = (f"{what} holds a partial copy ({some}{landed} of {total} triples, "
+                f"{k - 1} batch{'es' if k > 2 else ''} landed); run kg push again to replace it")
+    return StoreError(f"push to {endpoint} failed{where}: {reason}; {tail}", url=url, attempts=exc.attempts,
+                      partial=partial, status=exc.status, reason=reason)

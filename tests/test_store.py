@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Literal
+from rdflib import Graph, Literal
+from rdflib.compare import isomorphic
 
 import kg
 from kg import query as Q
@@ -198,12 +199,81 @@ def test_cli_push_and_query_a_real_server(seed, server):
     graphs = [a for f in seed["files"] for a in ("--graph", str(f))]
     res = runner.invoke(cli, ["push", "--endpoint", f"{server}/store", *graphs])
     assert res.exit_code == 0, res.output
-    assert f"triples from {seed['files'][0]}" in res.output and "the default graph" in res.output
+    n = len(seed["rdflib"].graph)
+    assert res.output.startswith(f"kg push: pushed {n} triples in 1 batch to {server}/store (")
+    assert "triples/s" in res.output and f"the default graph, from {seed['files'][0]}" in res.output
+    assert len(res.output.strip().splitlines()) == 1          # no progress when stderr is not a terminal
+    res = runner.invoke(cli, ["push", "--endpoint", f"{server}/store", "--batch-size", "1000", *graphs])
+    assert res.exit_code == 0 and f"pushed {n} triples in {-(-n // 1000)} batches" in res.output, res.output
+    assert count(f"{server}/query") == n
     res = runner.invoke(cli, ["query", "last-meeting-before", "--endpoint", f"{server}/query",
                               "-p", "actor1=Koichiro Gemba", "-p", "actor2=Kim Sung-hwan", "-p", "before=2025-01-13",
                               "-f", "json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["results"]["bindings"][0]["date"]["value"] == "2011-10"
+
+
+def server_graph(base: str, graph: str | None = None) -> Graph:
+    """What the server holds in a graph, read back with the Graph Store Protocol."""
+    url = S.graph_store_url(f"{base}/store", graph)
+    req = urllib.request.Request(url, headers={"Accept": "application/n-triples"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return Graph().parse(data=resp.read().decode("utf-8"), format="nt")
+
+
+def test_push_in_small_batches_is_the_same_graph(seed, server):
+    seen = []
+    pushed = S.push(seed["files"], f"{server}/store", graph_iri=GRAPH_IRI, batch_size=50, progress=seen.append)
+    whole = seed["rdflib"].graph
+    assert pushed.triples == len(whole) and pushed.batches >= len(whole) // 50 > 50
+    assert pushed.attempts == pushed.batches and pushed.seconds > 0 and pushed.bytes > 50 * len(whole)
+    assert [p.batches for p in seen] == list(range(1, pushed.batches + 1))
+    assert seen[-1].triples == seen[-1].total == pushed.triples and seen[-1].bytes == pushed.bytes
+    assert all(a.triples < b.triples and a.seconds <= b.seconds for a, b in zip(seen, seen[1:]))
+    assert count(f"{server}/query", GRAPH_IRI) == len(whole)
+    # the graph's blank nodes (owl:AllDisjointClasses and its members list) came through whole
+    assert isomorphic(server_graph(server, GRAPH_IRI), whole)
+    # the same answers as one batch: the default graph, queried as in the tests above
+    S.push(seed["files"], f"{server}/store", batch_size=50)
+    assert count(f"{server}/query") == len(whole)
+    same_answers(seed["rdflib"], S.EndpointSource(f"{server}/query"))
+
+
+BLANKS = """@prefix : <http://example.org/> .
+:a :p [ :q 1 ; :r [ :s 2 ] ] .
+:b :list ( :x :y :z :w ) .
+_:n :name "first file" .
+:c :knows _:n .
+:e :f :g .
+_:n :age 3 .
+"""
+
+
+def test_blank_nodes_split_across_batches_stay_whole(server, tmp_path):
+    one, two, three = tmp_path / "one.ttl", tmp_path / "two.ttl", tmp_path / "three.nt"
+    one.write_text(BLANKS)
+    two.write_text('@prefix : <http://example.org/> .\n_:n :name "second file" .\n:d :knows _:n .\n')
+    three.write_text("".join(f"<http://example.org/s{i}> <http://example.org/p> _:n .\n" for i in range(5)))
+    files = [one, two, three]
+    expected = Graph()
+    for f in files:
+        expected.parse(f)                            # an RDF merge: _:n is a node of its own per file
+    for size in (1, 2, 5, 100):
+        pushed = S.push(files, f"{server}/store", graph_iri=GRAPH_IRI, batch_size=size)
+        assert pushed.triples == len(expected) == 24
+        got = server_graph(server, GRAPH_IRI)
+        assert isomorphic(got, expected), size
+        # a group of linked blank nodes goes whole into one batch, even when larger than the size
+        assert pushed.batches == {1: 6, 2: 6, 5: 4, 100: 1}[size]
+    src = S.EndpointSource(f"{server}/query")
+    rows = src.select(f"""PREFIX : <http://example.org/>
+        SELECT ?who ?name ?age WHERE {{ GRAPH <{GRAPH_IRI}> {{ ?who :knows ?x . ?x :name ?name
+        OPTIONAL {{ ?x :age ?age }} }} }} ORDER BY ?name""", {}).rows
+    assert [(str(r[0]), str(r[1]), r[2] and int(r[2])) for r in rows] == [
+        ("http://example.org/c", "first file", 3), ("http://example.org/d", "second file", None)]
+    items = src.select(f"""PREFIX : <http://example.org/> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?x WHERE {{ GRAPH <{GRAPH_IRI}> {{ :b :list/rdf:rest*/rdf:first ?x }} }}""", {}).rows
+    assert len(items) == 4
 
 
 def test_server_errors_are_clear(seed, server):
@@ -292,6 +362,46 @@ def test_failure_after_sending_says_it_may_be_partial(seed, fake, steps):
     with pytest.raises(StoreError, match="may hold a partial or old copy; run kg push again") as err:
         S.push(seed["files"][:1], f"{fake}/store", retry=FAST)
     assert err.value.partial and err.value.attempts == len(steps)
+
+
+@pytest.mark.parametrize("step,some", [((500, b"disk full"), "at least "), ((403, b"quota exceeded"), "")])
+def test_failure_at_a_later_batch_says_the_copy_is_partial(seed, fake, step, some):
+    Scripted.script = [(204, b""), (204, b""), step]
+    with pytest.raises(StoreError) as err:
+        S.push(seed["files"][:1], f"{fake}/store", retry=FAST, batch_size=1000)
+    msg = str(err.value)
+    assert f"failed at batch 3: HTTP {step[0]}" in msg and step[1].decode() in msg
+    assert f"the default graph holds a partial copy ({some}2000 of 2730 triples, 2 batches landed); " \
+           f"run kg push again to replace it" in msg
+    assert err.value.partial and err.value.attempts == 1
+    assert [s[0] for s in Scripted.seen] == ["PUT", "POST", "POST"]
+    assert all(s[1] == "/store?default" for s in Scripted.seen)
+
+
+def test_batches_are_retried_unless_blank_nodes_may_have_landed(seed, fake):
+    # graph.ttl: 2716 triples without blank nodes, then the 14 of one owl:AllDisjointClasses
+    Scripted.script = [(204, b""), "drop", (204, b""), (503, b"busy"), (204, b"")]
+    pushed = S.push(seed["files"][:1], f"{fake}/store", retry=FAST, batch_size=1000)
+    assert (pushed.batches, pushed.attempts, pushed.triples) == (3, 5, 2730)
+    assert [s[0] for s in Scripted.seen] == ["PUT", "POST", "POST", "POST", "POST"]
+    assert pushed.bytes == sum(s[2] for s in Scripted.seen[0:5:2])
+    Scripted.seen.clear()
+    Scripted.script = [(204, b""), (204, b""), "drop"]    # the last batch holds the blank nodes
+    with pytest.raises(StoreError, match="failed at batch 3: connection lost.*at least 2000 of 2730") as err:
+        S.push(seed["files"][:1], f"{fake}/store", retry=FAST, batch_size=1000)
+    assert err.value.attempts == 1 and len(Scripted.seen) == 3
+
+
+def test_bad_file_is_found_before_anything_is_sent(seed, fake, tmp_path):
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<http://a> <http://b> <http://c> .\n" * 10 + "<http://a> <http://b> .\n")
+    with pytest.raises(InputError, match=r"bad.nt: not valid RDF"):
+        S.push([seed["files"][0], bad], f"{fake}/store", retry=FAST, batch_size=100)
+    assert Scripted.seen == []
+    with pytest.raises(InputError, match="batch size must be at least 1"):
+        S.push(seed["files"][:1], f"{fake}/store", batch_size=0)
+    res = CliRunner().invoke(cli, ["push", "--endpoint", f"{fake}/store", "--batch-size", "0"])
+    assert res.exit_code == 2 and "--batch-size" in res.output
 
 
 def test_server_down(seed):
