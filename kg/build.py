@@ -164,11 +164,82 @@ def extract_article(article: Article, kb: ReferenceKB, *,
 
 # ---------------------------------------------------------------------------- reading
 
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """One file read and extracted (in this process or a worker): an extraction, or why not."""
+
+    path: str
+    article: Article | None = None
+    extraction: Extraction | None = None
+    cached: bool = False
+    skipped: str | None = None  # the reason, when the file was skipped
+
+
+_WORKER: dict = {}  # per worker process: the reference knowledge and the cache
+
+
+def _worker_init(encoding: str | None, old: Path | None, new: Path | None, log_queue, level: int) -> None:
+    # a worker's log records go to the building process, which handles them as its own
+    from logging.handlers import QueueHandler
+    root = logging.getLogger()
+    root.handlers[:] = [QueueHandler(log_queue)]
+    root.setLevel(level)
+    _WORKER["kb"] = load_reference()
+    _WORKER["encoding"] = encoding
+    _WORKER["cache"] = ExtractionCache(old, new) if new is not None else None
+
+
+def _worker_one(path: Path) -> _Outcome:
+    return _read_extract(path, _WORKER["kb"], _WORKER["cache"], _WORKER["encoding"])
+
+
+def _read_extract(path: Path, kb: ReferenceKB, cache: ExtractionCache | None, encoding: str | None,
+                  on_part: Callable[[int, int], None] | None = None) -> _Outcome:
+    f = display_path(path)
+    try:
+        article = read_article(path, encoding=encoding)
+    except ArticleError as exc:
+        return _Outcome(f, skipped=f"{exc.path}: {exc.reason}")
+    x = cache.get(article) if cache is not None else None
+    cached = x is not None
+    if x is None:
+        try:
+            x = extract_article(article, kb, on_part=on_part)
+        except KgError:
+            raise
+        except Exception as exc:  # a bug in a rule must not cost the other articles
+            log.debug("extraction failed on %s", f, exc_info=True)
+            reason = f"kg could not extract from it ({type(exc).__name__}: {str(exc)[:120]}); please report this"
+            return _Outcome(f, article=article, skipped=f"{f}: {reason}")
+        if cache is not None:
+            cache.put(article, x)
+    # the body is no longer needed (sentences and spans carry the text): do not keep a
+    # corpus-sized copy of it in memory, nor send it back from a worker
+    slim = replace(article, body="")
+    return _Outcome(f, article=slim, extraction=replace(x, article=slim), cached=cached)
+
+
+class _Relay(logging.Handler):
+    """Hands a worker's log record to the logger of the same name here."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logger = logging.getLogger(record.name)
+        if logger.isEnabledFor(record.levelno):
+            logger.handle(record)
+
+
+#: Below this many files a build extracts in its own process: starting workers costs more.
+PARALLEL_MIN_FILES = 8
+
+
 def extract_all(paths: Iterable[Path], *, result: BuildResult, cache: ExtractionCache | None = None,
                 on_progress: Callable[[Progress], None] | None = None,
                 on_article: Callable[[str], None] | None = None, encoding: str | None = None,
-                kb: ReferenceKB | None = None) -> list[Extraction]:
-    """Read and extract every article; skipped files, duplicates and warnings go to `result`."""
+                kb: ReferenceKB | None = None, jobs: int = 1) -> list[Extraction]:
+    """Read and extract every article; skipped files, duplicates and warnings go to `result`.
+
+    With `jobs` > 1, files are read and extracted by that many worker processes; results
+    are taken in file order, so the output does not depend on `jobs` or on timing."""
     kb = kb or load_reference()
     paths = list(paths)
     files = list(find_articles(paths))
@@ -178,48 +249,67 @@ def extract_all(paths: Iterable[Path], *, result: BuildResult, cache: Extraction
     seen: dict[tuple, str] = {}  # (content hash, metadata) -> first path
     ids: dict[str, str] = {}  # article id -> path
     total = len(files)
-    for i, path in enumerate(files, start=1):
-        f = display_path(path)
-        if on_article:
-            on_article(f)
-        if on_progress:
-            on_progress(Progress("extract", i - 1, total, f))
-        try:
-            article = read_article(path, encoding=encoding)
-        except ArticleError as exc:
-            result.skipped.append(f"{exc.path}: {exc.reason}")
-            log.info("skipped %s: %s", exc.path, exc.reason)
-            continue
-        dup_key = (article.sha256, article.meta)
-        if dup_key in seen:
-            result.duplicates.append(f"{f}: same content as {seen[dup_key]}; read once")
-            continue
-        seen[dup_key] = f
-        if article.id in ids:
-            raise InputError(f"{f} and {ids[article.id]} share the article id {article.id!r} "
-                             f"(the file name without its extension); rename one")
-        ids[article.id] = f
-        x = cache.get(article) if cache is not None else None
-        if x is None:
-            def on_part(j: int, n: int, _f=f, _i=i) -> None:
-                if on_progress:
-                    on_progress(Progress("extract", _i - 1, total, _f, part=j, parts=n))
-            try:
-                x = extract_article(article, kb, on_part=on_part)
-            except KgError:
-                raise
-            except Exception as exc:  # a bug in a rule must not cost the other articles
-                log.debug("extraction failed on %s", f, exc_info=True)
-                reason = f"kg could not extract from it ({type(exc).__name__}: {str(exc)[:120]}); please report this"
-                result.skipped.append(f"{f}: {reason}")
-                log.info("skipped %s: %s", f, reason)
+    jobs = max(1, min(jobs, total)) if total >= PARALLEL_MIN_FILES else 1
+    pool = None
+    if jobs > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from logging.handlers import QueueListener
+        ctx = multiprocessing.get_context("spawn")
+        log_queue = ctx.Queue()
+        listener = QueueListener(log_queue, _Relay())
+        listener.start()
+        pool = ProcessPoolExecutor(
+            jobs, mp_context=ctx, initializer=_worker_init,
+            initargs=(encoding, cache.old if cache is not None else None, cache.new if cache is not None else None,
+                      log_queue, min(logging.getLogger().getEffectiveLevel(),
+                                     logging.getLogger("kg").getEffectiveLevel())))
+        outcomes: Iterable[_Outcome] = pool.map(_worker_one, files, chunksize=max(1, min(16, total // (jobs * 8))))
+    else:
+        def serial() -> Iterable[_Outcome]:
+            for i, path in enumerate(files, start=1):
+                f = display_path(path)
+
+                def on_part(j: int, n: int, _f=f, _i=i) -> None:
+                    if on_progress:
+                        on_progress(Progress("extract", _i - 1, total, _f, part=j, parts=n))
+                yield _read_extract(path, kb, cache, encoding, on_part)
+        outcomes = serial()
+    try:
+        for i, got in enumerate(outcomes, start=1):
+            f = got.path
+            if on_article:
+                on_article(f)
+            if on_progress:
+                on_progress(Progress("extract", i - 1, total, f, cached=got.cached))
+            article = got.article
+            if article is not None and cache is not None and pool is not None:
+                # a worker's cache counted there; count here (this process's cache counts itself)
+                if got.cached:
+                    cache.hits += 1
+                else:
+                    cache.misses += 1
+            if article is not None:
+                dup_key = (article.sha256, article.meta)
+                if dup_key in seen:
+                    result.duplicates.append(f"{f}: same content as {seen[dup_key]}; read once")
+                    continue
+            if got.skipped is not None:
+                result.skipped.append(got.skipped)
+                log.info("skipped %s", got.skipped)
                 continue
-            if cache is not None:
-                cache.put(article, x)
-        elif on_progress:
-            on_progress(Progress("extract", i - 1, total, f, cached=True))
-        result.warnings.extend(x.warnings)
-        extractions.append(x)
+            assert article is not None and got.extraction is not None
+            seen[dup_key] = f
+            if article.id in ids:
+                raise InputError(f"{f} and {ids[article.id]} share the article id {article.id!r} "
+                                 f"(the file name without its extension); rename one")
+            ids[article.id] = f
+            result.warnings.extend(got.extraction.warnings)
+            extractions.append(got.extraction)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+            listener.stop()
     if on_progress:
         on_progress(Progress("extract", total, total))
     return extractions
@@ -231,7 +321,7 @@ def build(paths: Iterable[str | Path] = ("seeds",), *, out: str | Path = "build"
           on_article: Callable[[str], None] | None = None, on_progress: Callable[[Progress], None] | None = None,
           reasoning: bool = True, reasoner: str = DEFAULT_ENGINE, validation: bool = True, union: bool = False,
           formats: Iterable[str] = ("turtle",), cache: bool = True, encoding: str | None = None,
-          html: bool = False) -> BuildResult:
+          html: bool = False, jobs: int = 1) -> BuildResult:
     """Build the knowledge graph of the articles under `paths` into the folder `out`:
     `graph.ttl` (asserted), `inferred.ttl` (the OWL 2 RL closure's new triples, unless
     `reasoning` is off) and `validation.txt` (the SHACL report, unless `validation` is off);
@@ -239,7 +329,7 @@ def build(paths: Iterable[str | Path] = ("seeds",), *, out: str | Path = "build"
     `formats` beyond turtle ("nt", "trig", "jsonld"), the graph in that format.
     `cache=False` extracts every article afresh (the new cache is still written); `html`
     also draws `graph.html` (kg.viz) and `timeline.html` (kg.timeline); the command line does
-    so unless told `--no-html`."""
+    so unless told `--no-html`. `jobs` > 1 extracts in that many processes (same output)."""
     paths = [Path(p) for p in paths]
     out = Path(out)
     formats = list(dict.fromkeys(["turtle", *formats]))
@@ -262,7 +352,7 @@ def build(paths: Iterable[str | Path] = ("seeds",), *, out: str | Path = "build"
         old_cache = staging.previous / CACHE_DIR if cache and staging.previous is not None else None
         ext_cache = ExtractionCache(old_cache, staging.path / CACHE_DIR)
         extractions = extract_all(paths, result=result, cache=ext_cache, on_progress=on_progress,
-                                  on_article=on_article, encoding=encoding)
+                                  on_article=on_article, encoding=encoding, jobs=jobs)
         result.cache_hits, result.cache_misses = ext_cache.hits, ext_cache.misses
         result.articles = len(extractions)
         if not extractions:

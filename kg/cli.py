@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 a build finished but skipped files under --strict;
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 
@@ -64,10 +65,12 @@ def cli(verbose: int) -> None:
               help="Also load graph.ttl and inferred.ttl into an on-disk Oxigraph store.")
 @click.option("--html/--no-html", default=True, show_default=True,
               help="Draw OUT/graph.html (the interactive page of `kg viz`) and OUT/timeline.html.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="0: one per CPU",
+              help="Worker processes for reading and extracting articles (the output is the same for any number).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 def build_cmd(paths: tuple[str, ...], out: str, formats: tuple[str, ...], strict: bool, no_reason: bool,
               reasoner: str, no_validate: bool, union: bool, no_cache: bool, encoding: str | None,
-              store: str | None, html: bool, quiet: bool) -> None:
+              store: str | None, html: bool, jobs: int, quiet: bool) -> None:
     """Build the graph from article files and folders (default: seeds/).
 
     Articles are .txt, .md or saved web pages (.html, .htm). YAML front matter, or a
@@ -91,7 +94,7 @@ def build_cmd(paths: tuple[str, ...], out: str, formats: tuple[str, ...], strict
     try:
         result = run_build(paths, out=out, on_progress=show, reasoning=not no_reason, reasoner=reasoner,
                            validation=not no_validate, union=union, formats=formats, cache=not no_cache,
-                           encoding=encoding, html=html)
+                           encoding=encoding, html=html, jobs=jobs or os.cpu_count() or 1)
         stored = None
         if store:
             from .store import write_store

@@ -12,12 +12,15 @@ import sys
 import time
 from pathlib import Path
 
+import logging
+
 import pytest
 from click.testing import CliRunner
 from rdflib import RDF, Graph
 
 import kg
 from kg import cache as kcache
+from kg.articles import read_article
 from kg.build import PART_CHARS, WHOLE_LIMIT, Progress, split_body
 from kg.cli import ProgressLine, cli
 from kg.errors import BusyError, InputError
@@ -433,7 +436,52 @@ def test_a_saved_page_builds_with_its_source_file(tmp_path):
     art = next(g.subjects(RDF.type, KG.Article))
     assert str(g.value(art, KG.sourceFile)) == str(arts / "herald.html")
     assert len(list(g.subjects(RDF.type, KG.Meeting))) >= 1
+    # offsets index the page's text as read (a build keeps no bodies in memory)
+    assert result.resolved.articles[0].body == ""
+    body = read_article(arts / "herald.html").body
     for s in g.subjects(RDF.type, KG.Sentence):
         start, end = int(g.value(s, KG.startOffset)), int(g.value(s, KG.endOffset))
-        body = result.resolved.articles[0].body
         assert " ".join(body[start:end].split()) == " ".join(str(g.value(s, KG.text)).split())
+
+
+def _corpus(folder: Path, n: int) -> None:
+    folder.mkdir()
+    sources = sorted(Path("seeds").glob("*.txt")) + sorted(Path("tests/dev/articles").glob("*.txt"))
+    for i in range(n):
+        text = sources[i % len(sources)].read_text(encoding="utf-8")
+        (folder / f"{i:03d}.txt").write_text(text + f"\nCopy {i}.\n", encoding="utf-8")
+
+
+def test_parallel_extraction_gives_the_same_files(tmp_path):
+    arts = tmp_path / "arts"
+    _corpus(arts, 12)
+    (arts / "dup.txt").write_text((arts / "000.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (arts / "empty.txt").write_text("", encoding="utf-8")
+    serial = kg.build([arts], out=tmp_path / "one", reasoning=False, validation=False, jobs=1)
+    seen = []
+    two = kg.build([arts], out=tmp_path / "two", reasoning=False, validation=False, jobs=2,
+                   on_progress=lambda p: seen.append(p))
+    for name in ("graph.ttl",):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    assert (serial.articles, serial.skipped, serial.duplicates) == (two.articles, two.skipped, two.duplicates)
+    assert two.articles == 12 and len(two.skipped) == 1 and len(two.duplicates) == 1
+    assert two.cache_misses == serial.cache_misses == 13 and two.cache_hits == 0
+    done = [p.done for p in seen if p.stage == "extract"]
+    assert done == sorted(done) and done[-1] == 14
+    # the cache written by workers serves the next build
+    again = kg.build([arts], out=tmp_path / "two", reasoning=False, validation=False, jobs=2)
+    assert again.cache_hits == 13 and again.cache_misses == 0
+    assert (tmp_path / "one" / "graph.ttl").read_bytes() == (tmp_path / "two" / "graph.ttl").read_bytes()
+
+
+def test_worker_log_records_reach_the_building_process(tmp_path, caplog):
+    arts = tmp_path / "arts"
+    _corpus(arts, 9)
+    kg.build([arts], out=tmp_path / "b", reasoning=False, validation=False, jobs=2)
+    entry = sorted((tmp_path / "b" / ".cache" / "extract").glob("*.json"))[0]
+    entry.write_text("{not json", encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="kg"):
+        again = kg.build([arts], out=tmp_path / "b", reasoning=False, validation=False, jobs=2)
+    assert again.cache_misses == 1
+    # logged in a worker, handled here as kg.cache's own record
+    assert [r.name for r in caplog.records if "unreadable" in r.getMessage()] == ["kg.cache"]

@@ -58,6 +58,9 @@ _PATTERNS = [
     ("month", re.compile(r"(?:(?P<part>(?i:early|mid|late))[\s-]+)?(?P<m1>January|February|March|April|May|June|July|August|September|October|November|December|Sept\.|Dec\.|Nov\.|Oct\.|Aug\.)(?!\s+\d)\b")),
     ("year", re.compile(r"(?<![\w$.,/-])(?P<y>1[89]\d\d|20\d\d)(?![\w%]|\.\d|-\d|\s*(?:percent|seats|won|yen|dollars))")),
 ]
+# what every pattern above needs, one of: a digit, a month, a weekday, or the words day,
+# week, month, year, decade (in today, Monday...) or tomorrow (a fast test that rules out most sentences)
+_MAYBE_DATE = re.compile(r"(?i)\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|day|week|month|year|decade|tomorrow")
 _FUTURE = re.compile(r"(?i)\b(will|'ll|shall|scheduled|upcoming|is to|are to|to be held|set to|plans? to|planning|"
                      r"planned|expected to|is due|are due|slated|coming|next|forthcoming|would attend|aims? to)\b")
 _PAST = re.compile(r"(?i)\b(was|were|had|did|held|met|said|announced|visited|signed|declared|took|made|last|ago|"
@@ -151,7 +154,8 @@ def find_dates(text: str, published: str | None, *, tns: str | None = None,
     `anchor` is the last day the article named: "the next day" counts from it.
     `story_day` is the day the report is about: "the previous day", "earlier in the day".
     `context_year` is a year the paragraph named outright: "May 7" after "March 16, 2023"."""
-    tns = tns or tense(text)
+    if not _MAYBE_DATE.search(text):
+        return []  # (most sentences: no pattern below can match)
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, str, re.Match]] = []
     for kind, rx in _PATTERNS:
@@ -166,6 +170,9 @@ def find_dates(text: str, published: str | None, *, tns: str | None = None,
                     continue
             taken.append((s, e))
             found.append((s, e, kind, m))
+    if not found:
+        return []
+    tns = tns or tense(text)
     found.sort()
     # a year written in the sentence anchors bare months and days ("the Expo in April" in
     # a sentence about "this year"): only when the sentence names exactly one year
