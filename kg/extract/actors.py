@@ -68,7 +68,38 @@ def _compile_alternation(aliases) -> re.Pattern | None:
     return re.compile(r"(?<![\w])(?:" + "|".join(alias_regex(a) for a in uniq) + r")(?![\w])", re.I)
 
 
-_WORD_START = re.compile(r"(?<![\w])[^\W_a-z]")
+_CAPITAL_START = re.compile(r"(?<![\w])[^\W_a-z]")  # a word starting with a capital, digit or non-ASCII letter
+_ANY_START = re.compile(r"(?<![\w])\S")
+
+
+class Alternation:
+    """The matches of `_compile_alternation(aliases)` (case-insensitive, whole words, longest
+    alias first, left to right without overlaps), found fast: one big alternation is tried
+    branch by branch at every position of the text, so kg tries, at each place where a word
+    starts (`starts`), only the aliases beginning with that word's first letter."""
+
+    def __init__(self, aliases, *, starts: re.Pattern = _ANY_START):
+        groups: dict[str, list[str]] = {}
+        for a in set(aliases):
+            groups.setdefault(a[0].lower(), []).append(a)
+        self._by_first = {
+            k: re.compile("(?:" + "|".join(alias_regex(a) for a in sorted(v, key=lambda a: (-len(a), a)))
+                          + r")(?![\w])", re.I)
+            for k, v in groups.items()}
+        self._starts = starts
+
+    def finditer(self, text: str):
+        last = 0
+        by_first = self._by_first
+        for c in self._starts.finditer(text):
+            p = c.start()
+            if p < last:
+                continue
+            rx = by_first.get(text[p].lower())
+            m = rx.match(text, p) if rx is not None else None
+            if m is not None:
+                last = m.end()
+                yield m
 
 
 @dataclass(frozen=True)
@@ -97,16 +128,8 @@ class Gazetteer:
                 self._add(f, GazEntry(e.kind, e.id, True, f))
                 aliases.append(f)
         self.regex = _compile_alternation(aliases)
-        # the same alternation cut by the alias's first letter: at a word start only the
-        # aliases beginning with that letter can match, and a small alternation is tried
-        # far faster than one of every alias (see `finditer`)
-        groups: dict[str, list[str]] = {}
-        for a in set(aliases):
-            groups.setdefault(a[0].lower(), []).append(a)
-        self._by_first = {
-            k: re.compile("(?:" + "|".join(alias_regex(a) for a in sorted(v, key=lambda a: (-len(a), a)))
-                          + r")(?![\w])", re.I)
-            for k, v in groups.items()}
+        # `lookup` refuses a match that starts in lower case: try only capitalised words
+        self._alternation = Alternation(aliases, starts=_CAPITAL_START)
         demonyms = list(kb.demonyms)
         self.demonym_regex = re.compile(
             r"(?<![\w])(?:" + "|".join(alias_regex(d) for d in sorted(demonyms, key=lambda a: (-len(a), a)))
@@ -116,16 +139,7 @@ class Gazetteer:
     def finditer(self, text: str):
         """The matches of `regex` in `text` that can name something: those starting with a
         capital, a digit or a letter outside ASCII (`lookup` refuses lower-case ones)."""
-        last = 0
-        for c in _WORD_START.finditer(text):
-            p = c.start()
-            if p < last:
-                continue
-            rx = self._by_first.get(text[p].lower())
-            m = rx.match(text, p) if rx is not None else None
-            if m is not None:
-                last = m.end()
-                yield m
+        return self._alternation.finditer(text)
 
     def _add(self, alias: str, entry: GazEntry) -> None:
         lst = self.index.setdefault(norm_key(alias), [])

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .. import resources
 from ..reference import ReferenceKB
-from .actors import ArticleText, _compile_alternation, norm_key
+from .actors import Alternation, ArticleText, _compile_alternation, norm_key
 from .dates import find_dates
 
 
@@ -53,6 +53,7 @@ class AgreementFinder:
                 self.context_only.add((norm_key(f), rec["id"]))
                 forms.append(f)
         self.agr_regex = _compile_alternation(forms)
+        self._agr = Alternation(forms)
         self.dis_index: dict[str, list[str]] = {}
         dforms = []
         for d in kb.disputes.values():
@@ -60,11 +61,17 @@ class AgreementFinder:
                 self.dis_index.setdefault(norm_key(f), []).append(d.id)
                 dforms.append(f)
         self.dis_regex = _compile_alternation(dforms)
+        self._dis = Alternation(dforms)
         self.cooccur: list[tuple[str, tuple[re.Pattern, ...]]] = []
         for rec in resources.load_yaml("reference", "disputes.yaml") or []:
             for terms in rec.get("cooccur") or []:
                 self.cooccur.append((rec["id"], tuple(re.compile(rf"(?<![\w-]){re.escape(t)}(?![\w])", re.I)
                                                        for t in terms)))
+        # the same terms without the look-behind: a term not found by these anywhere in the
+        # text is in none of its sentences
+        self.cooccur_any = [tuple(re.compile(rf"{re.escape(t)}(?![\w])", re.I) for t in terms)
+                            for rec in resources.load_yaml("reference", "disputes.yaml") or []
+                            for terms in rec.get("cooccur") or []]
         spec = resources.load_yaml("patterns", "agreements.yaml") or {}
         kinds = []
         self.kind_of: list[tuple[re.Pattern, str]] = []
@@ -87,7 +94,7 @@ class AgreementFinder:
         taken: list[tuple[int, int]] = []
         focal_ids = {f.removeprefix("ref:") for f in focal[:2]}
         if self.agr_regex is not None:
-            for m in self.agr_regex.finditer(at.mtext):
+            for m in self._agr.finditer(at.mtext):
                 key = norm_key(m.group(0))
                 ids = []
                 for aid in self.agr_index.get(key, []):
@@ -115,15 +122,17 @@ class AgreementFinder:
             agreements.append(AgreementPhrase(s, e, at.text[s:e], ref, kind, year))
         disputes: list[DisputePhrase] = []
         if self.dis_regex is not None:
-            for m in self.dis_regex.finditer(at.mtext):
+            for m in self._dis.finditer(at.mtext):
                 ids = self.dis_index.get(norm_key(m.group(0)), [])
                 if ids and at.span(m.start(), m.end()) is not None:
                     disputes.append(DisputePhrase(m.start(), m.end(), at.text[m.start():m.end()], ids[0]))
         # words that together denote a dispute ("Sado" and "UNESCO" in one sentence)
         named = {(at.sentence_at(d.start).index, d.ref) for d in disputes}
-        for sent in at.sentences:
+        cooccur = [c for c, anywhere in zip(self.cooccur, self.cooccur_any)
+                   if all(rx.search(at.mtext) for rx in anywhere)]
+        for sent in at.sentences if cooccur else ():
             text = at.mtext[sent.start:sent.end]
-            for did, rxs in self.cooccur:
+            for did, rxs in cooccur:
                 if (sent.index, did) in named:
                     continue
                 hits = [rx.search(text) for rx in rxs]
