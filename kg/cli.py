@@ -239,7 +239,10 @@ def reason_cmd(graph: tuple[str, ...], out: str | None, reasoner: str) -> None:
 @click.argument("graph", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--shapes", type=click.Path(dir_okay=False, exists=True), help="SHACL shapes (default: kg's).")
 @click.option("--out", "-o", type=click.Path(dir_okay=False), help="Also write the report to this file.")
-def validate_cmd(graph: tuple[str, ...], shapes: str | None, out: str | None) -> None:
+@click.option("--validator", type=click.Choice(("auto", "sparql", "pyshacl")), default="auto", show_default=True,
+              help="sparql: the shapes as SPARQL queries on pyoxigraph (fast); pyshacl: the reference engine; "
+                   "auto: sparql when it can translate the shapes.")
+def validate_cmd(graph: tuple[str, ...], shapes: str | None, out: str | None, validator: str) -> None:
     """Check GRAPH files (default: build/graph.ttl) against kg's SHACL shapes and report
     conflicts between sources. Each finding names the node, its label, and the articles
     and sentences it came from. Exit codes: 0 conforms, 1 violations, 2 input error.
@@ -249,7 +252,7 @@ def validate_cmd(graph: tuple[str, ...], shapes: str | None, out: str | None) ->
     from .validate import validate
     try:
         g = _load_graph(graph or ("build/graph.ttl",))
-        report = validate(g, shapes=_load_graph((shapes,)) if shapes else None)
+        report = validate(g, shapes=_load_graph((shapes,)) if shapes else None, engine=validator)
         text = report.text()
         if out:
             from pathlib import Path

@@ -101,32 +101,100 @@ def _label(graph: Graph, node) -> str | None:
     return str(v) if v is not None else None
 
 
-def validate(graph: Graph, *, shapes: Graph | None = None, kb: ReferenceKB | None = None) -> ValidationReport:
-    import pyshacl
+#: Validation engines: "auto" (SPARQL on pyoxigraph when the shapes allow, else pySHACL),
+#: "sparql" (kg.shacl; an error if the shapes use SHACL it does not translate), "pyshacl".
+VALIDATORS = ("auto", "sparql", "pyshacl")
 
+
+def to_store(graph: Graph):
+    """The graph in an in-memory pyoxigraph store (for queries that rdflib runs slowly)."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal
+
+    memo: dict = {}
+
+    def conv(t):
+        o = memo.get(t)
+        if o is None:
+            if isinstance(t, URIRef):
+                o = ox.NamedNode(str(t))
+            elif isinstance(t, BNode):
+                o = ox.BlankNode(str(t))
+            elif isinstance(t, Literal):
+                if t.language:
+                    o = ox.Literal(str(t), language=t.language)
+                elif t.datatype is not None:
+                    o = ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+                else:
+                    o = ox.Literal(str(t))
+            else:
+                raise TypeError(f"not an RDF term: {t!r}")
+            if not isinstance(t, Literal):
+                memo[t] = o
+        return o
+
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in graph)
+    return store
+
+
+def validate(graph: Graph, *, shapes: Graph | None = None, kb: ReferenceKB | None = None,
+             engine: str = "auto") -> ValidationReport:
+    """Check `graph` against the SHACL shapes (default: kg's) and look for conflicts
+    between sources. `engine` is one of VALIDATORS; both engines report the same findings
+    on kg's shapes (tests/test_validate.py runs them side by side)."""
+    if engine not in VALIDATORS:
+        raise ValueError(f"unknown validation engine {engine!r}")
     start = time.perf_counter()
-    conforms, results, _text = pyshacl.validate(graph, shacl_graph=shapes or shapes_graph(), advanced=True,
-                                                allow_warnings=True)
-    violations = []
-    for r in results.subjects(RDF.type, SH.ValidationResult):
-        focus = results.value(r, SH.focusNode)
-        shape = results.value(r, SH.sourceShape)
-        value = results.value(r, SH.value)
-        message = results.value(r, SH.resultMessage)
-        severity = results.value(r, SH.resultSeverity)
-        path = results.value(r, SH.resultPath)
-        rule = _shape_name(results, shape)
-        text = str(message) if message is not None else "constraint not met"
-        if path is not None and isinstance(path, URIRef):
-            text += f" ({graph.namespace_manager.normalizeUri(path)})"
-        violations.append(Finding(
-            kind="violation" if severity == SH.Violation else "warning", rule=rule, message=text,
-            node=str(focus), label=_label(graph, focus),
-            value=None if value is None or value == focus else str(value), sources=sources_of(graph, focus)))
+    shapes = shapes if shapes is not None else shapes_graph()
+    checks = None
+    if engine != "pyshacl":
+        from .shacl import Unsupported, compile_shapes
+        try:
+            checks = compile_shapes(shapes)
+        except Unsupported as exc:
+            if engine == "sparql":
+                raise
+            log.info("validating with pySHACL: %s", exc)
+    if checks is not None:
+        from .shacl import run
+        results = run(checks, to_store(graph))
+        violations = [_finding(graph, shapes, r.shape, r.focus, r.value, r.message, r.path,
+                               "violation" if r.severity == "Violation" else "warning") for r in results]
+        conforms = not any(r.severity == "Violation" for r in results)
+    else:
+        conforms, violations = _pyshacl(graph, shapes)
     violations.sort(key=lambda f: (f.rule, f.node, f.message, f.value or ""))
     conflicts = find_conflicts(graph, kb=kb)
     return ValidationReport(conforms=bool(conforms), violations=violations, conflicts=conflicts,
                             seconds=time.perf_counter() - start)
+
+
+def _finding(graph: Graph, shapes: Graph, shape, focus, value, message, path, kind: str) -> Finding:
+    text = str(message) if message is not None else "constraint not met"
+    if path is not None:
+        text += f" ({graph.namespace_manager.normalizeUri(URIRef(str(path)))})"
+    iri = isinstance(focus, URIRef)
+    return Finding(kind=kind, rule=_shape_name(shapes, shape), message=text, node=str(focus),
+                   label=_label(graph, focus) if iri else None,
+                   value=None if value is None or value == focus else str(value),
+                   sources=sources_of(graph, focus) if iri else ())
+
+
+def _pyshacl(graph: Graph, shapes: Graph) -> tuple[bool, list[Finding]]:
+    import pyshacl
+
+    conforms, results, _text = pyshacl.validate(graph, shacl_graph=shapes, advanced=True, allow_warnings=True)
+    violations = []
+    for r in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(r, SH.focusNode)
+        shape = results.value(r, SH.sourceShape)
+        path = results.value(r, SH.resultPath)
+        violations.append(_finding(
+            graph, shapes, shape, focus, results.value(r, SH.value), results.value(r, SH.resultMessage),
+            path if isinstance(path, URIRef) else None,
+            "violation" if results.value(r, SH.resultSeverity) == SH.Violation else "warning"))
+    return bool(conforms), violations
 
 
 def _shape_name(results: Graph, shape) -> str:
