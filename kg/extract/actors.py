@@ -70,36 +70,57 @@ def _compile_alternation(aliases) -> re.Pattern | None:
 
 _CAPITAL_START = re.compile(r"(?<![\w])[^\W_a-z]")  # a word starting with a capital, digit or non-ASCII letter
 _ANY_START = re.compile(r"(?<![\w])\S")
+_FAMILY_START = re.compile(r"(?<![\w-])\S")
 
 
 class Alternation:
     """The matches of `_compile_alternation(aliases)` (case-insensitive, whole words, longest
     alias first, left to right without overlaps), found fast: one big alternation is tried
     branch by branch at every position of the text, so kg tries, at each place where a word
-    starts (`starts`), only the aliases beginning with that word's first letter."""
+    starts (`starts`), only the aliases beginning with that word's first letter.
+    `form` writes one alias as a regex; `end` is what must follow a match."""
 
-    def __init__(self, aliases, *, starts: re.Pattern = _ANY_START):
+    def __init__(self, aliases, *, starts: re.Pattern = _ANY_START, form=None, end: str = r"(?![\w])"):
+        form = form or alias_regex
         groups: dict[str, list[str]] = {}
         for a in set(aliases):
             groups.setdefault(a[0].lower(), []).append(a)
         self._by_first = {
-            k: re.compile("(?:" + "|".join(alias_regex(a) for a in sorted(v, key=lambda a: (-len(a), a)))
-                          + r")(?![\w])", re.I)
+            k: re.compile("(?:" + "|".join(form(a) for a in sorted(v, key=lambda a: (-len(a), a))) + ")" + end, re.I)
             for k, v in groups.items()}
-        self._starts = starts
+        # (`starts` takes one character: only those that begin an alias are kept)
+        chars = "".join(re.escape(k) + re.escape(k.upper()) for k in sorted(groups))
+        self._starts = re.compile(f"(?:{starts.pattern})(?<=[{chars}])") if chars else re.compile(r"(?!x)x")
 
-    def finditer(self, text: str):
+    def match_at(self, text: str, p: int):
+        rx = self._by_first.get(text[p].lower())
+        return rx.match(text, p) if rx is not None else None
+
+    def finditer(self, text: str, *more: "Alternation"):
+        """Matches left to right; with `more` alternations, the longest match of any of them
+        at each place (as one alternation of all their aliases would give)."""
         last = 0
-        by_first = self._by_first
+        get = self._by_first.get
         for c in self._starts.finditer(text):
             p = c.start()
             if p < last:
                 continue
-            rx = by_first.get(text[p].lower())
+            rx = get(c.group().lower())
             m = rx.match(text, p) if rx is not None else None
+            for other in more:
+                o = other.match_at(text, p)
+                if o is not None and (m is None or o.end() > m.end()):
+                    m = o
             if m is not None:
                 last = m.end()
                 yield m
+
+
+@lru_cache(maxsize=4)
+def _family_names(kb: ReferenceKB) -> tuple[frozenset[str], "Alternation"]:
+    """The reference's family names, and an Alternation that finds them as whole words."""
+    names = frozenset(kb.by_family)
+    return names, Alternation(names, starts=_FAMILY_START, form=re.escape, end=r"(?![\w-])")
 
 
 @dataclass(frozen=True)
@@ -342,6 +363,7 @@ class ActorFinder:
         self.pp = person_patterns(kb)
         self.op = org_patterns()
         self.plp = place_patterns()
+        self._kb_families, self._family_names = _family_names(kb)
 
     # -- helpers -----------------------------------------------------------------
     def _country_left_of(self, at: ArticleText, pos: int, mentions: list[Mention]) -> str | None:
@@ -719,14 +741,13 @@ class ActorFinder:
             fam = ref.family if ref else self.family_of_new(m.name)
             if fam:
                 families.setdefault(fam.lower(), []).append((m.span.start, m))
-        kb_families = set(self.kb.by_family)
-        names = set(families) | kb_families
-        if not names:
+        local = set(families) - self._kb_families
+        if not local and not self._kb_families:
             return
-        rx = re.compile(r"(?<![\w-])(?P<w>" + "|".join(re.escape(n) for n in sorted(names, key=lambda x: (-len(x), x)))
-                        + r")(?![\w-])", re.I)
-        for m in rx.finditer(at.mtext):
-            w = m.group("w")
+        matches = self._family_names.finditer(at.mtext, *([Alternation(local, starts=_FAMILY_START, form=re.escape,
+                                                                       end=r"(?![\w-])")] if local else []))
+        for m in matches:
+            w = m.group(0)
             if not w[:1].isupper():
                 continue
             fam = w.lower()

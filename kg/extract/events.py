@@ -54,6 +54,17 @@ class EventPatterns:
     any_trigger: re.Pattern  # matches a sentence iff a trigger or the anaphoric pattern does
 
 
+def _any_of(pats: list[tuple[str, bool]]) -> re.Pattern:
+    """One regex that matches where any of the patterns (each with its case flag) does.
+    When every pattern starts with \\b, the \\b is taken out in front: the alternatives are
+    then tried only at word boundaries, which is several times faster."""
+    def group(p: str, ignore_case: bool) -> str:
+        return f"(?i:{p})" if ignore_case else f"(?:{p})"
+    if all(p.startswith(r"\b") for p, _ in pats):
+        return re.compile(r"\b(?:" + "|".join(group(p[2:], i) for p, i in pats) + ")")
+    return re.compile("|".join(group(p, i) for p, i in pats))
+
+
 @lru_cache(maxsize=1)
 def patterns() -> EventPatterns:
     data = resources.load_yaml("patterns", "events.yaml")
@@ -81,9 +92,8 @@ def patterns() -> EventPatterns:
         speech_that=re.compile(extra["speech_that"], re.I),
         generic_plural=re.compile(extra["generic_plural"], re.I),
         dateline=re.compile(extra["dateline"], re.M),
-        any_trigger=re.compile("|".join(
-            [f"(?:{item['pattern']})" if item.get("case") else f"(?i:{item['pattern']})" for item in data["triggers"]]
-            + [f"(?i:{extra['anaphoric']})"])),
+        any_trigger=_any_of([(item["pattern"], not item.get("case")) for item in data["triggers"]]
+                            + [(extra["anaphoric"], True)]),
     )
 
 
