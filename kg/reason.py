@@ -48,17 +48,14 @@ class ReasonResult:
         return len(self.inferred)
 
 
-def reasoner_input(graph: Graph, ontology: Graph | None = None) -> Graph:
-    """The data plus the ontology, without the disjointness axioms."""
-    g = Graph()
+def reasoner_input(graph: Graph, ontology: Graph | None = None) -> list[tuple]:
+    """The data plus the ontology, without the disjointness axioms: a list of triples,
+    each once (both engines take one; copying into another rdflib Graph costs more than
+    reasoning)."""
     ont = ontology if ontology is not None else ontology_graph()
     disjoint_nodes = {s for s in ont.subjects(RDF.type, OWL.AllDisjointClasses)}
-    for source in (graph, ont):
-        for s, p, o in source:
-            if p in _SKIP_PREDICATES or s in disjoint_nodes:
-                continue
-            g.add((s, p, o))
-    return g
+    return list(dict.fromkeys(t for source in (graph, ont) for t in source
+                              if t[1] not in _SKIP_PREDICATES and t[0] not in disjoint_nodes))
 
 
 def _vocabulary_terms(ontology: Graph) -> set:
@@ -81,24 +78,24 @@ def is_noise(t, vocabulary: set) -> bool:
     return False
 
 
-def _closure_owlrl(g: Graph) -> set:
+def _closure_owlrl(triples: list[tuple]):
     import owlrl
 
     work = Graph()
-    for t in g:
+    for t in triples:
         work.add(t)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(work)
-    return set(work)
+    return iter(work)
 
 
-def _closure_reasonable(g: Graph) -> set:
+def _closure_reasonable(triples: list[tuple]):
     try:
         import reasonable
     except ImportError:  # pragma: no cover - it is a dependency
         raise InputError("the 'reasonable' reasoner is not installed (pip install reasonable)") from None
     r = reasonable.PyReasoner()
-    r.from_graph(g)
-    return {(s, p, _plain(o)) for s, p, o in r.reason()}
+    r.from_graph(triples)
+    return ((s, p, _plain(o)) for s, p, o in r.reason())
 
 
 def _plain(o):
@@ -116,17 +113,24 @@ def reason(graph: Graph, *, engine: str = DEFAULT_ENGINE, ontology: Graph | None
     source = reasoner_input(graph, ont)
     start = time.perf_counter()
     closure = _closure_reasonable(source) if engine == "reasonable" else _closure_owlrl(source)
+    given = set(source)
+    new = set()
+    for t in closure:
+        if t not in given:
+            new.add(t)
+    del given
     seconds = time.perf_counter() - start
-    new = closure - set(source)
     vocabulary = _vocabulary_terms(ont)
     inferred = Graph()
     bind_prefixes(inferred)
     removed = 0
+    kept = []
     for t in new:
         if is_noise(t, vocabulary) or t in graph:
             removed += 1
             continue
-        inferred.add(t)
+        kept.append(t)
+    inferred.addN((s, p, o, inferred) for s, p, o in kept)
     log.info("%s: %d asserted, %d inferred, %d noise removed, %.2fs", engine, len(graph), len(new), removed, seconds)
     return ReasonResult(engine=engine, inferred=inferred, asserted=len(graph), raw_inferred=len(new),
                         removed_noise=removed, seconds=seconds)

@@ -57,8 +57,8 @@ def test_inferred_triples_are_kept_apart_and_free_of_noise(closures, seed_graph)
 
 
 def test_disjointness_is_not_given_to_the_reasoner():
-    g = reasoner_input(Graph(), ontology_graph())
-    assert not list(g.triples((None, OWL.members, None)))
+    triples = reasoner_input(Graph(), ontology_graph())
+    assert triples and not [t for t in triples if t[1] == OWL.members]
     assert list(ontology_graph().triples((None, OWL.members, None)))
 
 
