@@ -485,3 +485,24 @@ def test_worker_log_records_reach_the_building_process(tmp_path, caplog):
     assert again.cache_misses == 1
     # logged in a worker, handled here as kg.cache's own record
     assert [r.name for r in caplog.records if "unreadable" in r.getMessage()] == ["kg.cache"]
+
+
+def test_shards_extracted_apart_merge_through_the_cache(tmp_path):
+    """README "Scale": shards extracted on other machines, cache entries gathered, one build."""
+    import shutil
+    shards = [tmp_path / "shard-1", tmp_path / "shard-2"]
+    _corpus(shards[0], 3)
+    shards[1].mkdir()
+    for f in sorted(Path("tests/dev/articles").glob("*.txt"))[:3]:
+        shutil.copy(f, shards[1] / f.name)
+    gathered = tmp_path / "big" / ".cache" / "extract"
+    gathered.mkdir(parents=True)
+    for i, shard in enumerate(shards):
+        kg.build([shard], out=tmp_path / f"work-{i}", reasoning=False, validation=False)
+        for entry in (tmp_path / f"work-{i}" / ".cache" / "extract").glob("*.json"):
+            shutil.copy(entry, gathered / entry.name)
+    merged = kg.build(shards, out=tmp_path / "big", validation=False)
+    assert merged.cache_hits == 6 and merged.cache_misses == 0
+    single = kg.build(shards, out=tmp_path / "single", validation=False, cache=False)
+    for name in ("graph.ttl", "inferred.ttl"):
+        assert (tmp_path / "big" / name).read_bytes() == (tmp_path / "single" / name).read_bytes()
