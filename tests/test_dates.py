@@ -66,6 +66,13 @@ def test_may_the_modal_is_not_a_month():
     assert values("They met on May 7.", "2023-05-08") == [("2023-05-07", None)]
 
 
+def test_past_tense_month_is_the_most_recent_one_before_publication():
+    assert values("The two ministers met in January.", "2022-11-20") == [("2022-01", None)]
+    assert values("The two ministers met on January 26.", "2022-11-20") == [("2022-01-26", None)]
+    assert values("The envoy was recalled in February.", "2022-12") == [("2022-02", None)]
+    assert values("They will meet in January.", "2022-11-20") == [("2023-01", None)]
+
+
 def test_tense():
     assert tense("He will visit Seoul.") == "future"
     assert tense("He visited Seoul.") == "past"

@@ -65,6 +65,10 @@ _FUTURE = re.compile(r"(?i)\b(will|'ll|shall|scheduled|upcoming|is to|are to|to 
                      r"planned|expected to|is due|are due|slated|coming|next|forthcoming|would attend|aims? to)\b")
 _PAST = re.compile(r"(?i)\b(was|were|had|did|held|met|said|announced|visited|signed|declared|took|made|last|ago|"
                    r"earlier|previously|since|marked|came|became|agreed|pledged|\w+ed)\b")
+# verbs saying that something happened (not a participle: "are not being prioritized")
+_EVENT_PAST = re.compile(r"(?i)\b(?:was|were|had|did|held|met|visited|signed|took|came|ago|talked|spoke|summoned|"
+                         r"hosted|received|welcomed|traveled|travelled|flew|returned|arrived|concluded|ended|"
+                         r"announced|declared|recalled|protested|lodged|ruled|resigned|launched|reached)\b")
 _MAY_MODAL = re.compile(r"\bMay\s+(?:be|have|not|also|well|take|become|make|lead|seem|need|want|still|never|"
                         r"[a-z]+ly|[a-z]+)\b")
 
@@ -98,7 +102,8 @@ def tense(sentence: str) -> str:
     return "neutral"
 
 
-def _pick_year(month: int, day: int | None, published: str | None, tns: str, anchor_year: int | None) -> int | None:
+def _pick_year(month: int, day: int | None, published: str | None, tns: str, anchor_year: int | None,
+               strong_past: bool = False) -> int | None:
     if anchor_year is not None:
         return anchor_year
     py, pm, pd = _pub_parts(published)
@@ -122,7 +127,10 @@ def _pick_year(month: int, day: int | None, published: str | None, tns: str, anc
     best = min(cands, key=lambda c: abs(months(c[0], c[2])))
     gap = months(best[0], best[2])
     if tns == "past" and gap > 1:
-        alt = [c for c in cands if months(c[0], c[2]) <= 0 and abs(months(c[0], c[2])) <= 7]
+        # a past-tense month: the most recent such month not after publication (within a year
+        # when a verb says something happened, else within seven months)
+        reach = 12 if strong_past else 7
+        alt = [c for c in cands if months(c[0], c[2]) <= 0 and abs(months(c[0], c[2])) <= reach]
         if alt:
             best = max(alt, key=lambda c: months(c[0], c[2]))
     elif tns == "future" and gap < -1:
@@ -173,6 +181,7 @@ def find_dates(text: str, published: str | None, *, tns: str | None = None,
     if not found:
         return []
     tns = tns or tense(text)
+    strong_past = tns == "past" and bool(_EVENT_PAST.search(text))
     found.sort()
     # a year written in the sentence anchors bare months and days ("the Expo in April" in
     # a sentence about "this year"): only when the sentence names exactly one year
@@ -191,13 +200,14 @@ def find_dates(text: str, published: str | None, *, tns: str | None = None,
         # a month and day with no year take the year of the paragraph's last full date
         # ("on March 16, 2023 ... on May 7"); a bare month does not
         ya = year_anchor if year_anchor is not None or kind not in ("mdy", "md_d", "md_md", "dmy") else context_year
-        value, end_value = _resolve(kind, m, published, tns, ya, day_anchor=anchor, story_day=story_day)
+        value, end_value = _resolve(kind, m, published, tns, ya, day_anchor=anchor, story_day=story_day,
+                                    strong_past=strong_past)
         out.append(DateMention(s, e, text[s:e], value, end_value, kind))
     return out
 
 
 def _resolve(kind: str, m: re.Match, published: str | None, tns: str, anchor: int | None,
-             day_anchor: str | None = None, story_day: str | None = None):
+             day_anchor: str | None = None, story_day: str | None = None, strong_past: bool = False):
     g = m.groupdict()
     py, pm, pd = _pub_parts(published)
     if kind == "iso":
@@ -207,7 +217,7 @@ def _resolve(kind: str, m: re.Match, published: str | None, tns: str, anchor: in
         d1 = int(g["d1"])
         if not 1 <= d1 <= 31:
             return None, None
-        y = int(g["y"]) if g.get("y") else _pick_year(m1, d1, published, tns, anchor)
+        y = int(g["y"]) if g.get("y") else _pick_year(m1, d1, published, tns, anchor, strong_past)
         start = _fmt(y, m1, d1)
         end = None
         if kind == "md_md":
@@ -221,7 +231,7 @@ def _resolve(kind: str, m: re.Match, published: str | None, tns: str, anchor: in
         return _fmt(int(g["y"])), None
     if kind == "month":
         m1 = _month(g["m1"])
-        return _fmt(_pick_year(m1, None, published, tns, anchor), m1), None
+        return _fmt(_pick_year(m1, None, published, tns, anchor, strong_past), m1), None
     if kind == "rel_month":
         m1 = _month(g["m1"])
         rel = g["rel"].lower()
