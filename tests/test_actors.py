@@ -87,3 +87,17 @@ def test_places_by_pattern(run):
     x = run("Kishida landed at Seoul Air Base and later toured the Ginza district. Roh went to Ibusuki.")
     names = {m.name for m in x.mentions if m.kind == PLACE}
     assert {"Seoul Air Base", "Ginza", "Ibusuki"} <= names
+
+
+def test_a_countrys_foreign_ministry_is_the_reference_ministry(run):
+    x = run("South Korea's Foreign Ministry on Tuesday criticized the textbooks. "
+            "Japan's Foreign Ministry declined to comment. Later the Foreign Ministry in Tokyo said it would respond.")
+    orgs = keys(x, ORGANIZATION)
+    assert orgs == ["ref:ministry-of-foreign-affairs-korea", "ref:ministry-of-foreign-affairs-japan",
+                    "ref:ministry-of-foreign-affairs-japan"]
+    assert not any(k.startswith("new:") for k in orgs)
+
+
+def test_a_foreign_ministry_of_no_known_country_is_not_a_new_body(run):
+    x = run("The Foreign Ministry said it would respond.")
+    assert keys(x, ORGANIZATION) == []

@@ -23,7 +23,9 @@ from ..model import COUNTRY, ORGANIZATION, PERSON, PLACE, Mention, Sentence, Spa
 from ..reference import ReferenceKB, name_variants, slug
 
 DEMONYM = "demonym"
-_MINISTRY = re.compile(r"(?<![\w'’])(?P<port>[a-z]+(?:[ \t][a-z]+)?)[ \t]+ministry\b")
+# "Japan's foreign ministry", "South Korea's Foreign Ministry", "the Foreign Ministry"
+_MINISTRY = re.compile(r"(?<![\w'’])(?!(?i:the|a|an|its|their|his|her|this|that)\b)"
+                       r"(?P<port>[a-z]+(?:[ \t][a-z]+)?|[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)[ \t]+(?i:ministry)\b")
 _EMBASSY = re.compile(r"[Ee]mbassy(?:[ \t]+in[ \t]+(?P<city>[A-Z][a-z]+))?")
 _ORG_NEXT = re.compile(r"[ \t]+(?:University|Institute|College|Foundation|Center|Centre|Corporation|Company|Group|"
                       r"Bank|Hospital|School|Academy|Society|Association|Council|Museum|Press)\b")
@@ -530,7 +532,12 @@ class ActorFinder:
             for f in forms:
                 remember(f, (kind, key, name))
 
+        # 2d'. "Japan's foreign ministry", "Seoul's industry ministry", "the Japanese Embassy in Seoul"
+        # (before the name patterns, which would make "South Korea's Foreign Ministry" a new body)
+        self._owned_bodies(at, mentions, claims, add)
+
         # 2d. organization name patterns, with an acronym defined in parentheses
+        portfolio_words = {w for _c, w in ministry_portfolios()}
         for m in self.op.regex.finditer(mtext):
             start, end = m.start(), m.end()
             surface = text[start:end]
@@ -550,6 +557,8 @@ class ActorFinder:
                 surface = surface[poss.end():]
             if len(surface.split()) < 2 or surface.lower() in self.op.not_orgs:
                 continue
+            if surface.split()[-1] == "Ministry" and " ".join(surface.split()[:-1]).lower() in portfolio_words:
+                continue  # "the Foreign Ministry" of no country kg can tell: not a body of its own
             # "Korea-Japan Business Conference", "University of Vienna": the name wins over
             # the places the gazetteer found inside it (not over places found by pattern)
             if not _take_span(mentions, claims, start, end, (PLACE, COUNTRY), keep_patterns=True):
@@ -569,8 +578,6 @@ class ActorFinder:
                 if acr and acr.group("acr").isupper():
                     remember(acr.group("acr"), (ORGANIZATION, m.key, m.name))
 
-        # 2d'. "Japan's foreign ministry", "Seoul's industry ministry", "the Japanese Embassy in Seoul"
-        self._owned_bodies(at, mentions, claims, add)
 
         # 2e. article-local aliases anywhere in the text
         if local_aliases:
@@ -647,10 +654,19 @@ class ActorFinder:
         for m in _MINISTRY.finditer(at.mtext):
             if not claims.free(m.start("port"), m.end()):
                 continue
+            port = m.group("port").lower()
             country = self._owner_country(at, m.start("port"))
+            if country is None and re.search(r"(?i)\bthe[ \t]+$", at.mtext[max(0, m.start() - 5):m.start()]):
+                # "the Foreign Ministry": the ministry of that portfolio the article named last
+                prior = [x for x in mentions if x.kind == ORGANIZATION and x.span.end <= m.start()
+                         and x.key.startswith("ref:") and x.country]
+                for x in sorted(prior, key=lambda x: x.span.start, reverse=True):
+                    if portfolios.get((x.country.removeprefix("ref:"), port)) == x.key[4:]:
+                        country = x.country.removeprefix("ref:")
+                        break
             if country is None:
                 continue
-            ref_id = portfolios.get((country, m.group("port").lower()))
+            ref_id = portfolios.get((country, port))
             if ref_id:
                 ref = self.kb.get(ref_id)
                 add(ORGANIZATION, ref_key(ref_id), m.start("port"), m.end(), ref.name, country=ref.country)
