@@ -1,3 +1,6 @@
+import pytest
+
+
 def ev(x, cls=None):
     return [e for e in x.events if cls is None or e.cls == cls]
 
@@ -77,3 +80,47 @@ def test_anniversary_dates_the_original_event(run):
     x = run("This year marks the 20th anniversary of the Korea-Japan World Cup.", published="2022-05-11")
     (w,) = ev(x)
     assert w.key == "world-cup" and w.date == "2002"
+
+
+@pytest.mark.parametrize("verb", ["talked by phone", "talked on the phone", "spoke over the phone",
+                                  "held a phone call"])
+def test_phone_talks_in_several_phrasings(run, verb):
+    x = run(f"Foreign Minister Cho Tae-yul and Japanese Foreign Minister Takeshi Iwaya {verb} on Monday.")
+    (e,) = ev(x)
+    assert e.cls in ("Meeting", "Summit")
+    assert {"ref:cho-tae-yul", "ref:takeshi-iwaya"} <= set(e.participants) and e.date == "2025-01-13"
+
+
+def test_received_by_is_a_meeting(run):
+    x = run("Japanese Foreign Minister Takeshi Iwaya was received by Foreign Minister Cho Tae-yul "
+            "in Busan on Jan. 8, 2025.")
+    (e,) = ev(x, "Meeting")
+    assert {"ref:cho-tae-yul", "ref:takeshi-iwaya"} <= set(e.participants)
+    assert e.date == "2025-01-08" and e.location == "ref:busan"
+
+
+@pytest.mark.parametrize("sentence", [
+    "A summit between President Yoon Suk Yeol of South Korea and Prime Minister Fumio Kishida of Japan "
+    "took place in central Tokyo in March 2023.",
+    "Talks between South Korean President Yoon Suk Yeol and Japanese Prime Minister Fumio Kishida "
+    "were held at a hotel in central Tokyo in March 2023.",
+])
+def test_nominal_event_with_a_passive_predicate_takes_the_later_date(run, sentence):
+    x = run(sentence, published="2023-06-01")
+    (e,) = ev(x)
+    assert {"ref:yoon-suk-yeol", "ref:fumio-kishida"} <= set(e.participants)
+    assert e.date == "2023-03" and e.location == "ref:tokyo"
+
+
+def test_protest_with_a_summons(run):
+    x = run("Japan's Foreign Ministry lodged a protest on Saturday, summoning a South Korean diplomat "
+            "over the island dispute.", published="2025-01-13")
+    (e,) = ev(x)
+    assert e.key == "summons" and e.date == "2025-01-11"
+    assert "ref:ministry-of-foreign-affairs-japan" in e.participants
+
+
+def test_habitual_visits_are_not_events(run):
+    x = run("Kishida, who has regularly visited Yasukuni Shrine, stayed home earlier this month.",
+            published="2025-01-13")
+    assert [e for e in ev(x) if e.cls == "Visit"] == []

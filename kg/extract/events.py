@@ -51,6 +51,7 @@ class EventPatterns:
     speech_that: re.Pattern
     generic_plural: re.Pattern
     dateline: re.Pattern
+    predicate: re.Pattern
     any_trigger: re.Pattern  # matches a sentence iff a trigger or the anaphoric pattern does
 
 
@@ -92,6 +93,7 @@ def patterns() -> EventPatterns:
         speech_that=re.compile(extra["speech_that"], re.I),
         generic_plural=re.compile(extra["generic_plural"], re.I),
         dateline=re.compile(extra["dateline"], re.M),
+        predicate=re.compile(extra["predicate"], re.I),
         any_trigger=_any_of([(item["pattern"], not item.get("case")) for item in data["triggers"]]
                             + [(extra["anaphoric"], True)]),
     )
@@ -101,7 +103,8 @@ _OFFICE_NOUN = re.compile(r"(?i)^\s+(?:(?:foreign|defen[cs]e|prime|trade|finance
                           r"(?:ministers?|diplomats?|leaders?|officials?|delegations?|government|president|envoys?|"
                           r"ambassadors?|secretary|premier|counterparts?)\b")
 _PRONOUN = re.compile(r"\b(?:he|his|him|she|her)\b", re.I)
-_LOC_PREP = re.compile(r"(?i)(?:\b(?:in|at|to|into|inside|near|on)\s+(?:the\s+)?(?:city of\s+|island of\s+)?)$")
+_LOC_PREP = re.compile(r"(?i)(?:\b(?:in|at|to|into|inside|near|on)\s+(?:the\s+)?(?:city of\s+|island of\s+)?"
+                       r"(?:(?:central|downtown|northern|southern|eastern|western|suburban|greater)\s+)?)$")
 _TO_PREP = re.compile(r"(?i)(?:\b(?:to|in|visit(?:ed|ing)?|toured|arrived in|landed in)\s+(?:the\s+)?)$")
 _ANNIV = re.compile(r"(?i)(\d+)(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?[\w\s'-]{0,40}$")
 _POSS_OFFICE = re.compile(r"(?i)['’]s\s+(?:new\s+|current\s+|incumbent\s+)?(?P<office>leader|president|prime minister|premier|"
@@ -178,6 +181,7 @@ class Trig:
     pairs: list = field(default_factory=list)  # office keys from "the two leaders"
     agreements: list = field(default_factory=list)
     absorbed: bool = False  # folded into another trigger of the sentence
+    pred_end: int = 0  # end of "took place", "were held" after a nominal trigger: its dates follow that
 
 
 @dataclass
@@ -362,6 +366,12 @@ class EventExtractor:
             lead = at.mtext[edges[t.clause]:t.start]
             if self.p.descriptor.search(lead) and not t.anaphoric:
                 t.descriptor = True
+        # "A summit between X and Y took place in Tokyo on ...": the date follows the predicate
+        for pm in self.p.predicate.finditer(text):
+            ps = base + pm.start()
+            before = [t for t in trigs if t.end <= ps and t.clause == clause_of(ps)]
+            if before and not any(t.start >= before[-1].end and t.start < ps for t in trigs):
+                before[-1].pred_end = base + pm.end()
         main = [t for t in trigs if not t.anaphoric]
         for t in trigs:
             if t.anaphoric and main:
@@ -371,6 +381,11 @@ class EventExtractor:
                                                           story_day=ctx.story_day, context_year=ctx.year_of(sent))
                  if d.value and not any(a.start <= base + d.start < a.end for a in ags)
                  and not _REFERENCE_TIME.search(text[max(0, d.start - 8):d.start])]
+
+        def named(a: int, b: int) -> int:
+            """Characters of [a, b) inside people's names: a long name is one word here."""
+            return sum(max(0, m.span.end - m.span.start - 8) for m in sm
+                       if m.kind == PERSON and a <= m.span.start and m.span.end <= b)
 
         def nearest(pos: int, *, kind: str):
             """The trigger a mention at `pos` belongs to: the nearest in its clause; a
@@ -383,7 +398,11 @@ class EventExtractor:
                     # a date mostly follows its trigger ("met ... on Monday"); one before the
                     # trigger counts as a little further away
                     def gap(t):
-                        return pos - t.end if t.start <= pos else t.start - pos + 15
+                        if t.pred_end and pos >= t.pred_end:
+                            return pos - t.pred_end - named(t.pred_end, pos)
+                        if t.start <= pos:
+                            return pos - t.end - named(t.end, pos)
+                        return t.start - pos + 15 - named(pos, t.start)
                     cands = [t for t in same if gap(t) <= MAX_DATE_GAP]
                     return min(cands, key=gap) if cands else None
                 return min(same, key=lambda t: abs(t.start - pos))
@@ -533,6 +552,8 @@ class EventExtractor:
         # negated: "no summit", "has not visited"
         if re.search(r"(?i)\b(?:no|never|not)\s+(?:\w+\s+){0,2}$", lead):
             return None
+        if re.search(r"(?i)\b(?:regularly|often|frequently|repeatedly|usually|routinely)\s+(?:\w+\s+)?$", lead):
+            return None  # "has regularly visited": a habit, not one event
         participants: list[str] = []
         location = None
         loc_dist = 1 << 30
