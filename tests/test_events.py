@@ -124,3 +124,25 @@ def test_habitual_visits_are_not_events(run):
     x = run("Kishida, who has regularly visited Yasukuni Shrine, stayed home earlier this month.",
             published="2025-01-13")
     assert [e for e in ev(x) if e.cls == "Visit"] == []
+
+
+def test_an_agreements_year_and_names_are_not_an_event(run):
+    x = run("The meeting came amid renewed debate over the 1998 Kim-Obuchi Declaration.", published="2015-06-10")
+    assert [e for e in ev(x) if e.date == "1998"] == []
+    x = run("Prime Minister Shinzo Abe cited the 1995 Murayama Statement during talks with President "
+            "Park Geun-hye on Monday.", published="2015-06-10")
+    (e,) = ev(x)
+    assert "ref:tomiichi-murayama" not in e.participants
+    assert {"ref:shinzo-abe", "ref:park-geun-hye"} <= set(e.participants)
+
+
+def test_negation_a_few_words_before_the_trigger(run):
+    x = run("President Yoon Suk Yeol has not held a formal summit with Japan's leader since May 2022.",
+            published="2023-01-10")
+    assert ev(x) == []
+
+
+def test_a_headline_is_not_filed_from_the_dateline(run):
+    x = run("Japan, U.S. hold talks\n\nSEOUL -- Japanese Foreign Minister Taro Kono conferred with Secretary of "
+            "State Mike Pompeo in Washington on Tuesday.", published="2018-05-05")
+    assert [e.location for e in ev(x)] == ["ref:washington-dc"]

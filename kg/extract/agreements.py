@@ -18,6 +18,9 @@ from .actors import Alternation, ArticleText, _compile_alternation, norm_key
 from .dates import find_dates
 
 
+_YEAR_BEFORE = re.compile(r"(?<![\w-])(?:1[89]\d\d|20\d\d)[ \t]+$")
+
+
 @dataclass(frozen=True, slots=True)
 class AgreementPhrase:
     start: int
@@ -105,8 +108,12 @@ class AgreementFinder:
                     ids.append(aid)
                 if not ids or at.span(m.start(), m.end()) is None:
                     continue
-                agreements.append(AgreementPhrase(m.start(), m.end(), at.text[m.start():m.end()], ids[0], None, None))
-                taken.append((m.start(), m.end()))
+                start = m.start()
+                year = _YEAR_BEFORE.search(at.mtext, max(0, start - 6), start)
+                if year and at.span(year.start(), m.end()) is not None:
+                    start = year.start()  # "the 1998 Kim-Obuchi Declaration": the year is part of the name
+                agreements.append(AgreementPhrase(start, m.end(), at.text[start:m.end()], ids[0], None, None))
+                taken.append((start, m.end()))
         for m in self.generic.finditer(at.mtext):
             s, e = m.start(), m.end()
             if any(s < te and ts < e for ts, te in taken):

@@ -245,6 +245,10 @@ class EventExtractor:
                 names.setdefault(m.key, m.name)
                 if m.country:
                     names.setdefault(("country", m.key), m.country)
+        # a name inside an agreement's name ("the Murayama Statement") is no one taking part
+        inside = sorted((a.start, a.end) for a in agreements)
+        if inside:
+            mentions = [m for m in mentions if not any(s <= m.span.start and m.span.end <= e for s, e in inside)]
         by_sentence: dict[int, list[Mention]] = {}
         for m in mentions:
             by_sentence.setdefault(m.span.sentence, []).append(m)
@@ -296,8 +300,9 @@ class EventExtractor:
             quotes=tuple(dict.fromkeys(d.quotes))) for d in drafts)
         return events, new_agreements, names
 
-    def _dateline(self, at: ArticleText, mentions) -> tuple[int, str] | None:
-        """("SEOUL --") the place a news report was filed from, and where its first paragraph ends."""
+    def _dateline(self, at: ArticleText, mentions) -> tuple[int, str, int] | None:
+        """("SEOUL --") the place a news report was filed from, where its first paragraph ends
+        and where the dateline starts (a headline above it was not filed from there)."""
         rx = self.p.dateline
         for sent in at.sentences[:3]:
             m = rx.match(at.mtext, sent.start)
@@ -312,7 +317,7 @@ class EventExtractor:
                     key = ref_key(entries[0].id) if entries else None
                 if key:
                     para_end = at.text.find("\n", sent.start)
-                    return (para_end if para_end != -1 else len(at.text), key)
+                    return (para_end if para_end != -1 else len(at.text), key, m.start("place"))
         return None
 
     # ------------------------------------------------------------------ one sentence
@@ -550,7 +555,7 @@ class EventExtractor:
         cls, key, family = spec.cls, spec.key, spec.family
         lead = at.mtext[max(sent.start, t.start - 80):t.start]
         # negated: "no summit", "has not visited"
-        if re.search(r"(?i)\b(?:no|never|not)\s+(?:\w+\s+){0,2}$", lead):
+        if re.search(r"(?i)\b(?:no|never|not)\s+(?!only\b|just\b|merely\b)(?:\w+\s+){0,3}$", lead):
             return None
         if re.search(r"(?i)\b(?:regularly|often|frequently|repeatedly|usually|routinely)\s+(?:\w+\s+)?$", lead):
             return None  # "has regularly visited": a habit, not one event
@@ -660,7 +665,7 @@ class EventExtractor:
             left = [m for m in sm if m.kind == PLACE and 0 <= t.start - m.span.end <= 2]
             if left:
                 location = left[-1].key
-        if location is None and family in ("meeting", "visit") and ctx.dateline and t.start < ctx.dateline[0] \
+        if location is None and family in ("meeting", "visit") and ctx.dateline and ctx.dateline[2] <= t.start < ctx.dateline[0] \
                 and family == "meeting":
             location = ctx.dateline[1]
         if spec.key in ("world-cup", "olympics"):
