@@ -433,7 +433,7 @@ def compare_extraction(folder: Path, work: Path, jobs: int) -> dict:
                                 "cache": False, "html": False, "reasoning": False, "validation": False})
         shutil.rmtree(work / f"extract-jobs{j}", ignore_errors=True)
         out[f"jobs{j}"] = {"extract_s": r["stages"].get("extract"), "setup_s": r["stages"].get("setup"),
-                           "wall_s": r["wall_s"], "rss": r["rss"]}
+                           "wall_s": r["wall_s"], "rss": r["rss"], "loadavg": r.get("loadavg")}
     a, b = out["jobs1"]["extract_s"], out[f"jobs{jobs}"]["extract_s"]
     out["speedup"] = round(a / b, 2) if a and b else None
     # with workers, their start-up (imports, reference data) is in "setup", before the
@@ -634,7 +634,9 @@ def markdown(res: dict) -> str:
                          f"{e[f'jobs{j}']['extract_s']:.2f} s | {_f(e['speedup'])} | extract stage, no cache; "
                          f"with setup (worker start-up): {e['jobs1']['wall_s']:.2f} / {e[f'jobs{j}']['wall_s']:.2f} s "
                          f"= {_f(e['speedup_with_setup'])}; "
-                         f"peak RSS {e['jobs1']['rss']['peak_mb']:.0f} / {e[f'jobs{j}']['rss']['peak_mb']:.0f} MB |")
+                         f"peak RSS {e['jobs1']['rss']['peak_mb']:.0f} / {e[f'jobs{j}']['rss']['peak_mb']:.0f} MB"
+                         + (f"; load after: {e['jobs1']['loadavg'][1]:g} / {e[f'jobs{j}']['loadavg'][1]:g}"
+                            if e["jobs1"].get("loadavg") and e[f"jobs{j}"].get("loadavg") else "") + " |")
         elif cmp_.get("extraction_skipped"):
             lines.append(f"| extraction: serial / parallel | – | – | – | {cmp_['extraction_skipped']} |")
     lines += ["", "| target | limit | measured | status | notes |", "|---|---|---|---|---|"]

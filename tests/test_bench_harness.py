@@ -33,6 +33,7 @@ def test_every_stage_timed(run):
     assert b["wall_s"] >= sum(b["stages"].values()) * 0.99
     assert set(b["html_s"]) == {"graph.html", "timeline.html"} and all(v > 0 for v in b["html_s"].values())
     assert b["rss"]["tree_peak_mb"] > 0 and b["rss"]["peak_mb"] >= b["rss"]["self_peak_mb"] > 0
+    assert len(b["loadavg"]) == 2 and res["kg_changed_during_run"] in (True, False)
     assert res["throughput"]["extract_mb_s"] > 0 and res["throughput"]["extract_articles_s"] > 0
 
 
