@@ -146,3 +146,19 @@ def test_a_headline_is_not_filed_from_the_dateline(run):
     x = run("Japan, U.S. hold talks\n\nSEOUL -- Japanese Foreign Minister Taro Kono conferred with Secretary of "
             "State Mike Pompeo in Washington on Tuesday.", published="2018-05-05")
     assert [e.location for e in ev(x)] == ["ref:washington-dc"]
+
+
+def test_agreed_on_a_day_during_talks_dates_the_talks(run):
+    x = run("Foreign Minister Cho Tae-yul and Japanese Foreign Minister Takeshi Iwaya agreed on Friday to expand "
+            "youth exchanges during talks at a hotel in central Busan.", published="2025-01-13")
+    (e,) = ev(x)
+    assert e.date == "2025-01-10" and e.location == "ref:busan"
+
+
+def test_talks_on_the_sidelines_of_a_summit_take_its_place_and_date(run):
+    x = run("Foreign Minister Cho Tae-yul, Japanese Foreign Minister Takeshi Iwaya and Secretary of State Antony "
+            "Blinken held trilateral talks on the sidelines of the G20 summit in Rio de Janeiro on Nov. 18.",
+            published="2024-11-20")
+    (e,) = ev(x)
+    assert {"ref:cho-tae-yul", "ref:takeshi-iwaya", "ref:antony-blinken"} <= set(e.participants)
+    assert e.date == "2024-11-18"

@@ -122,6 +122,7 @@ _WE = re.compile(r"\b(?:We|we|Our|our)\b")
 _HABITUAL = re.compile(r"(?i)\b(?:regularly|often|frequently|repeatedly|usually|routinely|annually|every year|each year|in the past|at times)\b")
 _NOT_PRESENT = re.compile(r"(?i)\b(?:grave|tomb|memorial|statue|monument|portrait|funeral|death|widow|legacy)\s+(?:of|to)\s+(?:the\s+(?:late\s+)?)?$")
 _HOST_EVENT = re.compile(r"(?i)\b(?:sidelines|margins|fringes|sideline)\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}$")
+_DURING = re.compile(r"(?i)\b(?:during|at|after|following)\s+(?:(?:the|their|a|an|his|her|its)\s+)?(?:[\w'-]+\s+){0,2}$")
 _CLAUSE_LEAD = re.compile(r"(?i)^[\s,;:-]*(when|where|who|which|whom|whose)\b")
 
 
@@ -481,6 +482,27 @@ class EventExtractor:
                     host.actors += t.actors
                     host.dates += [d for d in t.dates if not host.dates]
                     t.absorbed = True
+            # "held talks on the sidelines of the G20 summit in Osaka on Oct. 18": the gathering
+            # only frames the sentence's meeting, which takes its place and date
+            elif _HOST_EVENT.search(at.mtext[max(base, t.start - 40):t.start]):
+                host = next((h for h in trigs if h.start < t.start and h.spec.family == "meeting" and h is not t
+                             and not h.anaphoric and not h.absorbed), None)
+                if host is not None:
+                    host.actors += [a for a in t.actors if a.kind == PLACE and a.span.start > t.start]
+                    host.dates += [d for d in t.dates if not host.dates]
+                    t.absorbed = True
+        # "agreed on Tuesday to ... during talks in Busan": the talks are the day the sentence names
+        used = {id(d) for t in trigs for _p, d in t.dates}
+        free = [(pos, d) for pos, d in dates if id(d) not in used]
+        if free:
+            for t in trigs:
+                if t.dates or t.absorbed or t.descriptor or t.anaphoric or t.spec.family != "meeting":
+                    continue
+                if not _DURING.search(at.mtext[max(base, t.start - 30):t.start]):
+                    continue
+                before = [pd for pd in free if pd[0] < t.start]
+                if before:
+                    t.dates.append(before[-1])
         subject = first_person if first_person is not None and first_person.span.start < trigs[0].start \
             and clause_of(first_person.span.start) == 0 else None
         span = Span(at.article_id, sent.index, sent.start, sent.end)
