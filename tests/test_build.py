@@ -444,7 +444,7 @@ def test_a_saved_page_builds_with_its_source_file(tmp_path):
         assert " ".join(body[start:end].split()) == " ".join(str(g.value(s, KG.text)).split())
 
 
-def _corpus(folder: Path, n: int) -> None:
+def _copies(folder: Path, n: int) -> None:
     folder.mkdir()
     sources = sorted(Path("seeds").glob("*.txt")) + sorted(Path("tests/dev/articles").glob("*.txt"))
     for i in range(n):
@@ -454,7 +454,7 @@ def _corpus(folder: Path, n: int) -> None:
 
 def test_parallel_extraction_gives_the_same_files(tmp_path):
     arts = tmp_path / "arts"
-    _corpus(arts, 12)
+    _copies(arts, 12)
     (arts / "dup.txt").write_text((arts / "000.txt").read_text(encoding="utf-8"), encoding="utf-8")
     (arts / "empty.txt").write_text("", encoding="utf-8")
     serial = kg.build([arts], out=tmp_path / "one", reasoning=False, validation=False, jobs=1)
@@ -476,7 +476,7 @@ def test_parallel_extraction_gives_the_same_files(tmp_path):
 
 def test_worker_log_records_reach_the_building_process(tmp_path, caplog):
     arts = tmp_path / "arts"
-    _corpus(arts, 9)
+    _copies(arts, 9)
     kg.build([arts], out=tmp_path / "b", reasoning=False, validation=False, jobs=2)
     entry = sorted((tmp_path / "b" / ".cache" / "extract").glob("*.json"))[0]
     entry.write_text("{not json", encoding="utf-8")
@@ -491,7 +491,7 @@ def test_shards_extracted_apart_merge_through_the_cache(tmp_path):
     """README "Scale": shards extracted on other machines, cache entries gathered, one build."""
     import shutil
     shards = [tmp_path / "shard-1", tmp_path / "shard-2"]
-    _corpus(shards[0], 3)
+    _copies(shards[0], 3)
     shards[1].mkdir()
     for f in sorted(Path("tests/dev/articles").glob("*.txt"))[:3]:
         shutil.copy(f, shards[1] / f.name)
