@@ -41,3 +41,16 @@ def test_disputes_by_alias_and_by_cooccurring_words(run):
     x = run("Disputes over forced labor, comfort women and export regulations persist. "
             "The Sado gold mines were added to UNESCO's list.")
     assert {"ref:forced-labor", "ref:comfort-women", "ref:export-controls-2019", "ref:sado-mine-listing"} <= dispute_keys(x)
+
+
+def test_passive_signing_makes_an_agreement(run):
+    x = run("A memorandum of understanding on fisheries was signed by Foreign Minister Cho Tae-yul and Japanese "
+            "Foreign Minister Takeshi Iwaya in Busan on Jan. 8, 2025.", published="2025-01-13")
+    (rec,) = x.agreements
+    assert set(rec.signatories) == {"ref:cho-tae-yul", "ref:takeshi-iwaya"}
+    assert set(rec.parties) == {"ref:south-korea", "ref:japan"} and rec.date == "2025-01-08"
+
+
+def test_an_agreement_signed_by_one_side_is_not_new(run):
+    x = run("The deal was signed by Foreign Minister Cho Tae-yul in Seoul.", published="2025-01-13")
+    assert x.agreements == ()

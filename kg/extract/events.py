@@ -122,6 +122,8 @@ _WE = re.compile(r"\b(?:We|we|Our|our)\b")
 _HABITUAL = re.compile(r"(?i)\b(?:regularly|often|frequently|repeatedly|usually|routinely|annually|every year|each year|in the past|at times)\b")
 _NOT_PRESENT = re.compile(r"(?i)\b(?:grave|tomb|memorial|statue|monument|portrait|funeral|death|widow|legacy)\s+(?:of|to)\s+(?:the\s+(?:late\s+)?)?$")
 _HOST_EVENT = re.compile(r"(?i)\b(?:sidelines|margins|fringes|sideline)\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}$")
+_SIGNED_BY = re.compile(r"(?i)[^.;]{0,80}?\b(?:was|were|had been|has been|have been)\s+(?:jointly\s+)?"
+                        r"(?:signed|concluded|inked|reached|struck|adopted|issued|agreed)\s+(?:\w+\s+){0,2}?by\b")
 _DURING = re.compile(r"(?i)\b(?:during|at|after|following)\s+(?:(?:the|their|a|an|his|her|its)\s+)?(?:[\w'-]+\s+){0,2}$")
 _CLAUSE_LEAD = re.compile(r"(?i)^[\s,;:-]*(when|where|who|which|whom|whose)\b")
 
@@ -276,6 +278,8 @@ class EventExtractor:
                                      dis_by_sentence.get(sent.index, []), blocked)
             drafts += ds
             new_agreements += ags
+            if not ags and agr_by_sentence.get(sent.index):
+                new_agreements += self._passive_agreements(ctx, sent, sm, agr_by_sentence[sent.index])
             found = find_dates(sent.text, at.published, anchor=ctx.last_day, story_day=ctx.story_day,
                                context_year=ctx.year_of(sent))
             days = [d.value for d in found if d.value and len(d.value) == 10]
@@ -563,6 +567,32 @@ class EventExtractor:
                 ev.outcome.append(rec.key)
                 new.append(rec)
         return new
+
+    def _passive_agreements(self, ctx, sent, sm, ags) -> list[AgreementRecord]:
+        """"An agreement on fisheries was signed by X and Y in Seoul on Friday": an agreement
+        whose signatories follow "by"."""
+        at = ctx.at
+        out = []
+        for a in ags:
+            if a.ref or a.year or a.kind not in ("joint-statement", "joint-declaration", "agreement", "treaty"):
+                continue
+            m = _SIGNED_BY.match(at.mtext, a.end, sent.end)
+            if m is None:
+                continue
+            stop = self.p.boundaries.search(at.mtext, m.end(), sent.end)
+            end = stop.start() if stop else sent.end
+            persons = [x.key for x in sm if x.kind == PERSON and m.end() <= x.span.start < end]
+            if len(persons) < 2:
+                continue
+            dates = [d for d in find_dates(at.text[m.end():end], at.published, anchor=ctx.last_day,
+                                           story_day=ctx.story_day, context_year=ctx.year_of(sent)) if d.value]
+            draft = Draft(cls="Event", key="signing", family="signing", label="signing",
+                          participants=list(dict.fromkeys(persons)), date=dates[0].value if dates else None,
+                          end_date=None, location=None, spans=[], quotes=[])
+            rec = self._new_agreement(draft, a, at, sent, ctx.names)
+            if rec is not None:
+                out.append(rec)
+        return out
 
     def _is_country(self, key: str) -> bool:
         e = self.kb.get(key[4:]) if key.startswith("ref:") else None
