@@ -101,3 +101,18 @@ def test_a_countrys_foreign_ministry_is_the_reference_ministry(run):
 def test_a_foreign_ministry_of_no_known_country_is_not_a_new_body(run):
     x = run("The Foreign Ministry said it would respond.")
     assert keys(x, ORGANIZATION) == []
+
+
+def test_quoted_people_introduced_by_their_organization(run):
+    x = run("According to Hana Seo of the Asan Institute, the mood improved. Kenji Mori of Keio University "
+            "said exchanges were strong. Governor Rhee of the Bank of Korea said rates held. "
+            "Minister of Foreign Affairs Cho spoke. Seo added that ties were fine.")
+    persons = {m.key for m in x.mentions if m.kind == PERSON}
+    assert {"new:person:hana-seo", "new:person:kenji-mori"} <= persons
+    assert not any("bank" in k or "minister" in k or "affairs" in k for k in persons)
+    assert [m.key for m in x.mentions if m.text == "Seo"] == ["new:person:hana-seo"]
+
+
+def test_a_hyphenated_given_name_may_start_like_a_month(run):
+    x = run('"Progress is slow," said Jang Jun-eun, a professor at Korea University.')
+    assert any(m.kind == PERSON and m.name == "Jang Jun-eun" for m in x.mentions)

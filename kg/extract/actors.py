@@ -196,6 +196,8 @@ class PersonPatterns:
     korean_name: re.Pattern
     speech: re.Pattern
     envoy: re.Pattern
+    of_org: re.Pattern  # "NAME of (the) " right before an organization
+    said_after: re.Pattern  # what follows "NAME of ORG" when NAME is a quoted person
 
 
 NAME_WORD = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?|[A-Z]{2,}(?=\s+[A-Z][a-z]))"
@@ -221,6 +223,8 @@ def person_patterns(kb: ReferenceKB) -> PersonPatterns:
     return PersonPatterns(
         korean_name=re.compile(r"(?<![\w-])(?:" + "|".join(ks) + r")[ \t]+[A-Z][a-z]+-[a-z]+(?![\w-])"),
         speech=re.compile(rf"(?:\b(?:{speech})[ \t]+(?P<a>{NAME})(?![\w])|(?<![\w])(?P<b>{NAME})[ \t]+(?:{speech})\b)"),
+        of_org=re.compile(rf"(?P<acc>(?i:according[ \t]+to)[ \t]+)?(?<![\w-])(?P<name>{NAME})[ \t]+of[ \t]+(?:the[ \t]+)?$"),
+        said_after=re.compile(rf"(?:[ \t]*\([^)]{{1,12}}\))?(?:[ \t]+(?:also[ \t]+|then[ \t]+)?(?:{speech})\b|,[ \t]+(?:who|a|an|the|said|says)\b)"),
         envoy=re.compile(rf"(?i:\b(?:{envoys}))[ \t]+to[ \t]+(?:the[ \t]+)?[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)*,[ \t]+(?P<name>{NAME})(?![\w])"),
         title_regex=title_regex,
         honorifics=frozenset(data.get("honorifics") or []),
@@ -386,7 +390,9 @@ class ActorFinder:
         words = name.split()
         if len(words) < 2:
             return False
-        return not any(w in self.pp.not_name or w.split("-")[0] in self.pp.not_name for w in words)
+        # "Korea-Japan" is not a name; "Jang Jun-eun" is ("Jun" is also a month)
+        return not any(w in self.pp.not_name or ("-" in w and w.split("-")[1][:1].isupper()
+                                                  and w.split("-")[0] in self.pp.not_name) for w in words)
 
     def family_of_new(self, name: str) -> str:
         words = name.split()
@@ -578,6 +584,35 @@ class ActorFinder:
                 if acr and acr.group("acr").isupper():
                     remember(acr.group("acr"), (ORGANIZATION, m.key, m.name))
 
+        # 2d''. quoted people: "Jane Roe of the Asan Institute said", "According to Jane Roe of X, ..."
+        for org in [x for x in mentions if x.kind == ORGANIZATION]:
+            if mtext[max(0, org.span.start - 8):org.span.start].find(" of ") < 0:
+                continue  # (most organizations: not after "of")
+            m = self.pp.of_org.search(mtext, max(0, org.span.start - 80), org.span.start)
+            if m is None:
+                continue
+            after = mtext[org.span.end:org.span.end + 30]
+            if not (m.group("acc") or self.pp.said_after.match(after)):
+                continue
+            # "Professor Jane Roe of ...": the name is the longest tail that is one
+            words = m.group("name").split()
+            tail = next((" ".join(words[i:]) for i in range(len(words) - 1) if self._is_name(" ".join(words[i:]))), None)
+            if tail is None:
+                continue
+            end = m.end("name")
+            start = end - len(tail)
+            if mtext[start:end] != tail or not claims.free(start, end):
+                continue
+            clean = _tidy_name(tail)
+            hit = self.gaz.lookup(clean)
+            if hit and hit[0].kind == PERSON:
+                ref = self.kb.get(hit[0].id)
+                add(PERSON, ref_key(ref.id), start, end, ref.name, country=ref.country)
+                continue
+            if hit:
+                continue
+            add(PERSON, new_key(PERSON, clean), start, end, clean, via="pattern")
+            remember(clean, (PERSON, new_key(PERSON, clean), clean))
 
         # 2e. article-local aliases anywhere in the text
         if local_aliases:
