@@ -35,7 +35,7 @@ from . import formats as fmt
 from .articles import display_path, find_articles, read_article
 from .cache import ExtractionCache
 from .atomic import write_atomic
-from .errors import ArticleError, InputError, KgError
+from .errors import ArticleError, InputError, KgError, OutputError
 from .extract import extract
 from .lock import output_lock
 from .model import Article, Extraction, Resolved, Span
@@ -219,6 +219,16 @@ def _read_extract(path: Path, kb: ReferenceKB, cache: ExtractionCache | None, en
     return _Outcome(f, article=slim, extraction=replace(x, article=slim), cached=cached)
 
 
+def _checked(outcomes: Iterable[_Outcome]) -> Iterable[_Outcome]:
+    """The outcomes; a worker process that died (killed, out of memory) is an OutputError."""
+    from concurrent.futures.process import BrokenProcessPool
+    try:
+        yield from outcomes
+    except BrokenProcessPool:
+        raise OutputError("an extraction worker process died (out of memory, or killed); "
+                          "nothing was written; try again with fewer workers (-j 1)") from None
+
+
 class _Relay(logging.Handler):
     """Hands a worker's log record to the logger of the same name here."""
 
@@ -255,16 +265,18 @@ def extract_all(paths: Iterable[Path], *, result: BuildResult, cache: Extraction
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         from logging.handlers import QueueListener
-        ctx = multiprocessing.get_context("spawn")
+        # fork where there is one: workers start at once, sharing the reference data already
+        # loaded, and work from any caller (spawn needs an importable __main__)
+        ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         log_queue = ctx.Queue()
         listener = QueueListener(log_queue, _Relay())
-        listener.start()
         pool = ProcessPoolExecutor(
             jobs, mp_context=ctx, initializer=_worker_init,
             initargs=(encoding, cache.old if cache is not None else None, cache.new if cache is not None else None,
                       log_queue, min(logging.getLogger().getEffectiveLevel(),
                                      logging.getLogger("kg").getEffectiveLevel())))
         outcomes: Iterable[_Outcome] = pool.map(_worker_one, files, chunksize=max(1, min(16, total // (jobs * 8))))
+        listener.start()  # (after the workers are forked: no thread of ours is copied into them)
     else:
         def serial() -> Iterable[_Outcome]:
             for i, path in enumerate(files, start=1):
@@ -276,7 +288,7 @@ def extract_all(paths: Iterable[Path], *, result: BuildResult, cache: Extraction
                 yield _read_extract(path, kb, cache, encoding, on_part)
         outcomes = serial()
     try:
-        for i, got in enumerate(outcomes, start=1):
+        for i, got in enumerate(_checked(outcomes), start=1):
             f = got.path
             if on_article:
                 on_article(f)

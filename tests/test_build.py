@@ -506,3 +506,20 @@ def test_shards_extracted_apart_merge_through_the_cache(tmp_path):
     single = kg.build(shards, out=tmp_path / "single", validation=False, cache=False)
     for name in ("graph.ttl", "inferred.ttl"):
         assert (tmp_path / "big" / name).read_bytes() == (tmp_path / "single" / name).read_bytes()
+
+
+def _die(path):  # a worker that dies as one killed by the OOM killer would
+    os._exit(9)
+
+
+def test_a_worker_that_dies_is_a_clear_error_and_nothing_is_written(tmp_path, monkeypatch):
+    from kg.errors import OutputError
+    kb = sys.modules["kg.build"]  # (kg.build is also the function)
+    arts = tmp_path / "arts"
+    _copies(arts, 9)
+    kg.build([arts], out=tmp_path / "b", reasoning=False, validation=False, jobs=1)
+    before = (tmp_path / "b" / "graph.ttl").read_bytes()
+    monkeypatch.setattr(kb, "_worker_one", _die)
+    with pytest.raises(OutputError, match="worker process died"):
+        kg.build([arts], out=tmp_path / "b", reasoning=False, validation=False, jobs=2, cache=False)
+    assert (tmp_path / "b" / "graph.ttl").read_bytes() == before
