@@ -162,3 +162,9 @@ def test_talks_on_the_sidelines_of_a_summit_take_its_place_and_date(run):
     (e,) = ev(x)
     assert {"ref:cho-tae-yul", "ref:takeshi-iwaya", "ref:antony-blinken"} <= set(e.participants)
     assert e.date == "2024-11-18"
+
+
+def test_sat_down_with_for_talks_is_one_meeting(run):
+    x = run("On Jan. 9, Takeshi Iwaya sat down with Cho Tae-yul in Seoul for talks.", published="2025-01-13")
+    (e,) = ev(x)
+    assert {"ref:cho-tae-yul", "ref:takeshi-iwaya"} <= set(e.participants) and e.date == "2025-01-09"

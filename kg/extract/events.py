@@ -109,7 +109,7 @@ _TO_PREP = re.compile(r"(?i)(?:\b(?:to|in|visit(?:ed|ing)?|toured|arrived in|lan
 _ANNIV = re.compile(r"(?i)(\d+)(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?[\w\s'-]{0,40}$")
 _POSS_OFFICE = re.compile(r"(?i)['’]s\s+(?:new\s+|current\s+|incumbent\s+)?(?P<office>leader|president|prime minister|premier|"
                           r"foreign minister|top diplomat|defen[cs]e minister|chief diplomat)\b")
-_FOR_A = re.compile(r"(?i)\b(?:for|in|at|during|over)\s+(?:a|an|the|their|its)\s+(?:[\w'-]+\s+){0,4}$")
+_FOR_A = re.compile(r"(?i)\b(?:(?:for|in|at|during|over)\s+(?:a|an|the|their|its)\s+(?:[\w'-]+\s+){0,4}|for\s+(?:[\w'-]+\s+){0,2})$")
 _FUTURE_NEAR = re.compile(r"(?i)\b(?:will|shall|is to|are to|plans? to|scheduled to|set to|agreed to|expected to)\b[^.;]*$")
 _HOST_VERBS = {"hosted", "hosts", "hosting", "received", "receives", "welcomed", "welcomes", "receive", "welcome", "host"}
 _NEEDS_DETERMINER = {"dialogue", "consultations", "negotiations", "seminar"}
@@ -492,7 +492,7 @@ class EventExtractor:
                 host = next((h for h in trigs if h.start < t.start and h.spec.family == "meeting" and h is not t
                              and not h.anaphoric and not h.absorbed), None)
                 if host is not None:
-                    host.actors += [a for a in t.actors if a.kind == PLACE and a.span.start > t.start]
+                    host.actors += [a for a in t.actors if a.span.start < t.start or a.kind == PLACE]
                     host.dates += [d for d in t.dates if not host.dates]
                     t.absorbed = True
         # "agreed on Tuesday to ... during talks in Busan": the talks are the day the sentence names
