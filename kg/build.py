@@ -213,10 +213,14 @@ def _read_extract(path: Path, kb: ReferenceKB, cache: ExtractionCache | None, en
             return _Outcome(f, article=article, skipped=f"{f}: {reason}")
         if cache is not None:
             cache.put(article, x)
-    # the body is no longer needed (sentences and spans carry the text): do not keep a
-    # corpus-sized copy of it in memory, nor send it back from a worker
+    # what later stages need of the text is the sentences that spans point into: keep
+    # those, drop the body and every other sentence, so memory grows with what was found,
+    # not with the corpus (and less travels back from a worker)
+    used = {m.span.sentence for m in x.mentions}
+    used.update(sp.sentence for rec in (*x.events, *x.agreements, *x.disputes) for sp in rec.spans)
     slim = replace(article, body="")
-    return _Outcome(f, article=slim, extraction=replace(x, article=slim), cached=cached)
+    x = replace(x, article=slim, sentences=tuple(s for s in x.sentences if s.index in used))
+    return _Outcome(f, article=slim, extraction=x, cached=cached)
 
 
 def _checked(outcomes: Iterable[_Outcome]) -> Iterable[_Outcome]:
