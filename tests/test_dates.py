@@ -64,6 +64,8 @@ def test_relative_dates_stay_unresolved_without_a_publication_date():
 def test_may_the_modal_is_not_a_month():
     assert find_dates("Both leaders May be passive.", "2022-05-11") == []
     assert values("They met on May 7.", "2023-05-08") == [("2023-05-07", None)]
+    assert values("They agreed in May on a plan.", "2016-09-30") == [("2016-05", None)]
+    assert values("He summoned a diplomat last May to protest.", "2020-04-08") == [("2019-05", None)]
 
 
 def test_past_tense_month_is_the_most_recent_one_before_publication():

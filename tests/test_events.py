@@ -168,3 +168,10 @@ def test_sat_down_with_for_talks_is_one_meeting(run):
     x = run("On Jan. 9, Takeshi Iwaya sat down with Cho Tae-yul in Seoul for talks.", published="2025-01-13")
     (e,) = ev(x)
     assert {"ref:cho-tae-yul", "ref:takeshi-iwaya"} <= set(e.participants) and e.date == "2025-01-09"
+
+
+def test_a_year_describing_another_thing_does_not_date_the_event(run):
+    x = run("Japan's Foreign Ministry lodged a protest on Thursday, summoning a South Korean diplomat over the "
+            "2018 radar incident.", published="2025-01-13")
+    (e,) = ev(x)
+    assert e.date == "2025-01-09"

@@ -69,6 +69,8 @@ _PAST = re.compile(r"(?i)\b(was|were|had|did|held|met|said|announced|visited|sig
 _EVENT_PAST = re.compile(r"(?i)\b(?:was|were|had|did|held|met|visited|signed|took|came|ago|talked|spoke|summoned|"
                          r"hosted|received|welcomed|traveled|travelled|flew|returned|arrived|concluded|ended|"
                          r"announced|declared|recalled|protested|lodged|ruled|resigned|launched|reached)\b")
+_MONTH_LEAD = re.compile(r"(?i)\b(?:in|since|until|till|by|from|during|through|last|this|next|coming|past|early|mid|"
+                         r"late|of|before|after|between|and|to)[\s-]+$")
 _MAY_MODAL = re.compile(r"\bMay\s+(?:be|have|not|also|well|take|become|make|lead|seem|need|want|still|never|"
                         r"[a-z]+ly|[a-z]+)\b")
 
@@ -174,8 +176,9 @@ def find_dates(text: str, published: str | None, *, tns: str | None = None,
             if any(s < te and ts < e for ts, te in taken):
                 continue
             if kind in ("mdy", "month", "md_d", "dmy", "my", "rel_month") and "May" in m.group(0):
-                if _MAY_MODAL.match(text, m.start("m1")) and not re.match(r"May\s+\d", text[m.start("m1"):]):
-                    continue
+                if _MAY_MODAL.match(text, m.start("m1")) and not re.match(r"May\s+\d", text[m.start("m1"):]) \
+                        and not _MONTH_LEAD.search(text, max(0, m.start("m1") - 12), m.start("m1")):
+                    continue  # "leaders May be passive", but not "in May to", "last May on"
             taken.append((s, e))
             found.append((s, e, kind, m))
     if not found:

@@ -124,6 +124,7 @@ _NOT_PRESENT = re.compile(r"(?i)\b(?:grave|tomb|memorial|statue|monument|portrai
 _HOST_EVENT = re.compile(r"(?i)\b(?:sidelines|margins|fringes|sideline)\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}$")
 _SIGNED_BY = re.compile(r"(?i)[^.;]{0,80}?\b(?:was|were|had been|has been|have been)\s+(?:jointly\s+)?"
                         r"(?:signed|concluded|inked|reached|struck|adopted|issued|agreed)\s+(?:\w+\s+){0,2}?by\b")
+_ATTRIBUTIVE_YEAR = re.compile(r"(?i)(?:\b(?:the|a|an|its|their|his|her)|'s)\s+$")
 _DURING = re.compile(r"(?i)\b(?:during|at|after|following)\s+(?:(?:the|their|a|an|his|her|its)\s+)?(?:[\w'-]+\s+){0,2}$")
 _CLAUSE_LEAD = re.compile(r"(?i)^[\s,;:-]*(when|where|who|which|whom|whose)\b")
 
@@ -436,6 +437,9 @@ class EventExtractor:
             end = pos + (d.end - d.start)
             glued = [t for t in trigs if 0 <= t.start - end <= 25 and re.fullmatch(
                 r"(?:\s*(?-i:[A-Z][\w.'-]*|'s))*\s*", at.mtext[end:t.start])]
+            if not glued and d.kind == "year" and _ATTRIBUTIVE_YEAR.search(at.mtext, max(base, pos - 8), pos) \
+                    and re.match(r"\s+[a-z]", at.mtext[end:end + 3]):
+                continue  # "over the 2018 radar incident": the year of another thing
             t = glued[0] if glued else nearest(pos, kind="date")  # "Yoon's March 16-17 visit", "the 2005 APEC summit"
             if t is not None:
                 t.dates.append((pos, d))
