@@ -175,3 +175,16 @@ def test_a_year_describing_another_thing_does_not_date_the_event(run):
             "2018 radar incident.", published="2025-01-13")
     (e,) = ev(x)
     assert e.date == "2025-01-09"
+
+
+def test_the_datelines_date_is_not_the_events(run):
+    x = run("SEOUL, Jan. 13 (Wire) -- Foreign Minister Cho Tae-yul met Japanese Foreign Minister Takeshi Iwaya "
+            "on the sidelines of the G20 summit in Rio de Janeiro on Jan. 11.", published="2025-01-13")
+    (e,) = ev(x)
+    assert e.date == "2025-01-11"
+
+
+def test_talks_named_only_as_a_source_or_a_plan_are_not_events(run):
+    x = run('"It went well," an official familiar with the talks said. Japan and South Korea agreed in Seoul '
+            "on the idea, agreeing to hold regular talks.", published="2025-01-13")
+    assert ev(x) == []

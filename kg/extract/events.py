@@ -52,6 +52,7 @@ class EventPatterns:
     generic_plural: re.Pattern
     dateline: re.Pattern
     predicate: re.Pattern
+    mention_only: re.Pattern
     any_trigger: re.Pattern  # matches a sentence iff a trigger or the anaphoric pattern does
 
 
@@ -94,6 +95,7 @@ def patterns() -> EventPatterns:
         generic_plural=re.compile(extra["generic_plural"], re.I),
         dateline=re.compile(extra["dateline"], re.M),
         predicate=re.compile(extra["predicate"], re.I),
+        mention_only=re.compile(extra["mention_only"], re.I),
         any_trigger=_any_of([(item["pattern"], not item.get("case")) for item in data["triggers"]]
                             + [(extra["anaphoric"], True)]),
     )
@@ -323,7 +325,7 @@ class EventExtractor:
                     key = ref_key(entries[0].id) if entries else None
                 if key:
                     para_end = at.text.find("\n", sent.start)
-                    return (para_end if para_end != -1 else len(at.text), key, m.start("place"))
+                    return (para_end if para_end != -1 else len(at.text), key, m.start("place"), m.end())
         return None
 
     # ------------------------------------------------------------------ one sentence
@@ -343,6 +345,8 @@ class EventExtractor:
                     continue
                 if any(bs <= s and e <= be for bs, be in blocked) or ctx.quoted(s):
                     continue
+                if self.p.mention_only.search(at.mtext, max(base, s - 30), s):
+                    continue  # "an official familiar with the talks": the talks are named, not reported
                 if m.group(0).lower().endswith("s") and m.group(0).lower() not in ("talks",) \
                         and self.p.generic_plural.search(at.mtext[max(base, s - 30):s]):
                     continue  # "regular visits", "such meetings": not one event
@@ -391,6 +395,7 @@ class EventExtractor:
         dates = [(base + d.start, d) for d in find_dates(at.text[sent.start:sent.end], at.published, anchor=ctx.last_day,
                                                           story_day=ctx.story_day, context_year=ctx.year_of(sent))
                  if d.value and not any(a.start <= base + d.start < a.end for a in ags)
+                 and not (ctx.dateline and ctx.dateline[2] <= base + d.start < ctx.dateline[3])  # "SEOUL, March 25 --"
                  and not _REFERENCE_TIME.search(text[max(0, d.start - 8):d.start])]
 
         def named(a: int, b: int) -> int:
@@ -496,7 +501,7 @@ class EventExtractor:
                 host = next((h for h in trigs if h.start < t.start and h.spec.family == "meeting" and h is not t
                              and not h.anaphoric and not h.absorbed), None)
                 if host is not None:
-                    host.actors += [a for a in t.actors if a.span.start < t.start or a.kind == PLACE]
+                    host.actors += t.actors
                     host.dates += [d for d in t.dates if not host.dates]
                     t.absorbed = True
         # "agreed on Tuesday to ... during talks in Busan": the talks are the day the sentence names
