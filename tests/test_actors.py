@@ -1,3 +1,5 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from kg.model import COUNTRY, ORGANIZATION, PERSON, PLACE
 
 
@@ -116,3 +118,24 @@ def test_quoted_people_introduced_by_their_organization(run):
 def test_a_hyphenated_given_name_may_start_like_a_month(run):
     x = run('"Progress is slow," said Jang Jun-eun, a professor at Korea University.')
     assert any(m.kind == PERSON and m.name == "Jang Jun-eun" for m in x.mentions)
+
+
+_WORDS = ["Kim", "kim", "Lee", "Lee Jae", "Jae-myung", "U.S.", "Abe", "abe's", "Japan", "Japan-Korea", "Seoul", "O'Neil"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6),
+       st.lists(st.sampled_from(_WORDS + [" ", "  ", ", ", ".", "-", "\n", "x", "Kimchi", "ABE"]), max_size=25))
+def test_alternation_finds_what_the_one_big_regex_finds(aliases, pieces):
+    from kg.extract.actors import _ANY_START, _CAPITAL_START, Alternation, _compile_alternation
+    text = "".join(pieces)
+    big = _compile_alternation(aliases)
+    expected = [(m.start(), m.end()) for m in big.finditer(text)]
+    assert [(m.start(), m.end()) for m in Alternation(aliases, starts=_ANY_START).finditer(text)] == expected
+    # from capitals only: each match is the big regex's match at that place, and every
+    # match of the big regex that starts with a capital is found
+    got = [(m.start(), m.end()) for m in Alternation(aliases, starts=_CAPITAL_START).finditer(text)]
+    for s, e in got:
+        m = big.match(text, s)
+        assert not text[s].islower() and m is not None and m.end() == e
+    assert {(s, e) for s, e in expected if not text[s].islower()} <= set(got)
