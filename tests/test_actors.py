@@ -139,3 +139,13 @@ def test_alternation_finds_what_the_one_big_regex_finds(aliases, pieces):
         m = big.match(text, s)
         assert not text[s].islower() and m is not None and m.end() == e
     assert {(s, e) for s, e in expected if not text[s].islower()} <= set(got)
+
+
+def test_the_foreign_ministry_of_a_report_filed_from_a_capital(run):
+    x = run("TOKYO -- The Foreign Ministry protested on Tuesday.")
+    assert keys(x, ORGANIZATION) == ["ref:ministry-of-foreign-affairs-japan"]
+
+
+def test_the_foreign_ministry_of_the_country_its_sentence_names(run):
+    x = run("TOKYO -- The ministers met on Monday. In Seoul, a council set up by the foreign ministry met.")
+    assert keys(x, ORGANIZATION) == ["ref:ministry-of-foreign-affairs-korea"]

@@ -264,6 +264,12 @@ def ministry_portfolios() -> dict[tuple[str, str], str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _dateline_regex() -> re.Pattern:
+    """A line opening a news report with the place it was filed from ("SEOUL --")."""
+    return re.compile(resources.load_yaml("patterns", "events.yaml")["dateline"], re.M)
+
+
 @dataclass(frozen=True)
 class PlacePatterns:
     venue: re.Pattern
@@ -692,13 +698,18 @@ class ActorFinder:
             port = m.group("port").lower()
             country = self._owner_country(at, m.start("port"))
             if country is None and re.search(r"(?i)\bthe[ \t]+$", at.mtext[max(0, m.start() - 5):m.start()]):
-                # "the Foreign Ministry": the ministry of that portfolio the article named last
+                # "the Foreign Ministry": the one country its sentence names ("In Seoul, ... the
+                # foreign ministry"), else the ministry of that portfolio the article named last,
+                # else the country of the capital the report was filed from ("SEOUL --")
+                country = self._sentence_country(at, m.start(), mentions)
                 prior = [x for x in mentions if x.kind == ORGANIZATION and x.span.end <= m.start()
-                         and x.key.startswith("ref:") and x.country]
+                         and x.key.startswith("ref:") and x.country] if country is None else []
                 for x in sorted(prior, key=lambda x: x.span.start, reverse=True):
                     if portfolios.get((x.country.removeprefix("ref:"), port)) == x.key[4:]:
                         country = x.country.removeprefix("ref:")
                         break
+                if country is None:
+                    country = self._dateline_country(at)
             if country is None:
                 continue
             ref_id = portfolios.get((country, port))
@@ -718,6 +729,29 @@ class ActorFinder:
             # the mention is the word "Embassy"; "in Seoul" stays a place of its own
             key = new_key(ORGANIZATION, f"{owner.name} embassy")  # one embassy per country, with or without its city
             add(ORGANIZATION, key, m.start(), end, name, country=ref_key(country), via="pattern")
+
+    def _sentence_country(self, at: ArticleText, pos: int, mentions) -> str | None:
+        sent = at.sentence_at(pos)
+        if sent is None:
+            return None
+        found = set()
+        for x in mentions:
+            if sent.start <= x.span.start < sent.end and x.kind in (COUNTRY, PLACE):
+                found.add(x.key.removeprefix("ref:") if x.kind == COUNTRY else (x.country or "").removeprefix("ref:"))
+        return found.pop() if len(found) == 1 and "" not in found else None
+
+    def _dateline_country(self, at: ArticleText) -> str | None:
+        rx = _dateline_regex()
+        for sent in at.sentences[:3]:
+            m = rx.match(at.mtext, sent.start)
+            if m and m.start("place") < sent.end:
+                for e in self.gaz.lookup(m.group("place").strip().title()):
+                    ref = self.kb.get(e.id)
+                    if ref.kind == PLACE and ref.country and any(
+                            c.capital == ref.id for c in self.kb.entities.values() if c.kind == COUNTRY):
+                        return ref.country
+                return None
+        return None
 
     def _new_place(self, at, start, end, country, mentions, claims, add, *, inner_ok) -> None:
         surface = at.text[start:end]
