@@ -45,6 +45,12 @@ def test_relative_days_count_from_the_right_anchor():
     assert prev[0].value == "2023-05-20"
 
 
+def test_that_evening_is_the_day_just_named():
+    found = find_dates("That evening, the two leaders spoke by phone.", "2015-12-30", anchor="2015-12-28",
+                       story_day="2015-12-29")
+    assert [d.value for d in found] == ["2015-12-28"]
+
+
 def test_paragraph_year_applies_to_month_and_day_only():
     assert find_dates("Kishida returned the visit on May 7.", "2024-09", context_year=2023)[0].value == "2023-05-07"
     assert find_dates("Lee's trip to Tokyo in August.", "2025-11", context_year=2023)[0].value == "2025-08"

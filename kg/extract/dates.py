@@ -52,7 +52,8 @@ _PATTERNS = [
     ("week", re.compile(r"(?i)\b(?P<rel>this|last|next|earlier this|later this)\s+week\b")),
     ("ordinal_day", re.compile(r"(?i)\b(?:on|by|until|from)\s+the\s+(?P<d>[1-3]?\d)(?:st|nd|rd|th)\b(?!\s+(?:anniversary|century|time|round|floor|day|year|summit|meeting))")),
     ("rel_day", re.compile(r"(?i)\b(?P<w>the next day|the following day|the previous day|the day before|the day after|"
-                           r"earlier (?:in|that) (?:the )?day|later (?:in|that) (?:the )?day|that same day|the same day|that day)\b")),
+                           r"earlier (?:in|that) (?:the )?day|later (?:in|that) (?:the )?day|that same day|the same day|that day|"
+                           r"(?:later |earlier )?that (?:same )?(?:evening|night|morning|afternoon)|the same (?:evening|night))\b")),
     ("weekday", re.compile(r"\b(?:(?P<rel>(?i:last|this|next|on|coming|past))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("part_year", re.compile(r"(?i)\b(?P<part>early|mid|late|the end of|end of|the beginning of|beginning of|the first half of|the second half of|the fall of|the spring of|the summer of|the winter of)[\s-]+(?P<y>1[89]\d\d|20\d\d)\b")),
     ("month", re.compile(r"(?:(?P<part>(?i:early|mid|late))[\s-]+)?(?P<m1>January|February|March|April|May|June|July|August|September|October|November|December|Sept\.|Dec\.|Nov\.|Oct\.|Aug\.)(?!\s+\d)\b")),
@@ -60,7 +61,7 @@ _PATTERNS = [
 ]
 # what every pattern above needs, one of: a digit, a month, a weekday, or the words day,
 # week, month, year, decade (in today, Monday...) or tomorrow (a fast test that rules out most sentences)
-_MAYBE_DATE = re.compile(r"(?i)\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|day|week|month|year|decade|tomorrow")
+_MAYBE_DATE = re.compile(r"(?i)\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|day|week|month|year|decade|tomorrow|evening|night|morning|afternoon")
 _FUTURE = re.compile(r"(?i)\b(will|'ll|shall|scheduled|upcoming|is to|are to|to be held|set to|plans? to|planning|"
                      r"planned|expected to|is due|are due|slated|coming|next|forthcoming|would attend|aims? to)\b")
 _PAST = re.compile(r"(?i)\b(was|were|had|did|held|met|said|announced|visited|signed|declared|took|made|last|ago|"
@@ -290,7 +291,9 @@ def _resolve(kind: str, m: re.Match, published: str | None, tns: str, anchor: in
         forward = "next" in w or "following" in w or "after" in w
         # a narrative's "the next day" follows the last day named; a report's "the previous
         # day" and "earlier in the day" count from the day it reports
-        first = day_anchor if forward else (story_day or day_anchor)
+        # "that evening" is the evening of the day just named
+        narrative = re.search(r"evening|night|morning|afternoon", w) is not None
+        first = day_anchor if forward or narrative else (story_day or day_anchor)
         fallback = published if published and len(published) == 10 else None
         base_day = first if first and len(first) == 10 else fallback
         if base_day is None:
