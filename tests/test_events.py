@@ -188,3 +188,10 @@ def test_talks_named_only_as_a_source_or_a_plan_are_not_events(run):
     x = run('"It went well," an official familiar with the talks said. Japan and South Korea agreed in Seoul '
             "on the idea, agreeing to hold regular talks.", published="2025-01-13")
     assert ev(x) == []
+
+
+def test_a_long_object_does_not_keep_the_date_from_the_verb(run):
+    x = run("Japanese Foreign Minister Takeshi Iwaya conferred with South Korean Foreign Minister Cho Tae-yul "
+            "at a government guesthouse in Seoul last November on trade and investment.", published="2025-01-13")
+    (e,) = ev(x)
+    assert e.date == "2024-11" and e.location == "ref:seoul"

@@ -126,6 +126,7 @@ _NOT_PRESENT = re.compile(r"(?i)\b(?:grave|tomb|memorial|statue|monument|portrai
 _HOST_EVENT = re.compile(r"(?i)\b(?:sidelines|margins|fringes|sideline)\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}$")
 _SIGNED_BY = re.compile(r"(?i)[^.;]{0,80}?\b(?:was|were|had been|has been|have been)\s+(?:jointly\s+)?"
                         r"(?:signed|concluded|inked|reached|struck|adopted|issued|agreed)\s+(?:\w+\s+){0,2}?by\b")
+_CAPITALISED = re.compile(r"(?<![\w'-])(?-i:[A-Z])[\w.'-]*\s*")
 _ATTRIBUTIVE_YEAR = re.compile(r"(?i)(?:\b(?:the|a|an|its|their|his|her)|'s)\s+$")
 _DURING = re.compile(r"(?i)\b(?:during|at|after|following)\s+(?:(?:the|their|a|an|his|her|its)\s+)?(?:[\w'-]+\s+){0,2}$")
 _CLAUSE_LEAD = re.compile(r"(?i)^[\s,;:-]*(when|where|who|which|whom|whose)\b")
@@ -403,6 +404,11 @@ class EventExtractor:
             return sum(max(0, m.span.end - m.span.start - 8) for m in sm
                        if m.kind == PERSON and a <= m.span.start and m.span.end <= b)
 
+        def plain(a: int, b: int) -> int:
+            """Characters of [a, b) outside capitalised words: the titles, names and places of a
+            verb's object ("with South Korean Foreign Minister Kang Kyung-wha in Seoul") count little."""
+            return len(_CAPITALISED.sub("", at.mtext[a:b])) + 2 * len(_CAPITALISED.findall(at.mtext, a, b))
+
         def nearest(pos: int, *, kind: str):
             """The trigger a mention at `pos` belongs to: the nearest in its clause; a
             "when"/"where" clause lends its actors to the clause before; a subject before
@@ -417,7 +423,7 @@ class EventExtractor:
                         if t.pred_end and pos >= t.pred_end:
                             return pos - t.pred_end - named(t.pred_end, pos)
                         if t.start <= pos:
-                            return pos - t.end - named(t.end, pos)
+                            return min(pos - t.end - named(t.end, pos), plain(t.end, pos))
                         return t.start - pos + 15 - named(pos, t.start)
                     cands = [t for t in same if gap(t) <= MAX_DATE_GAP]
                     return min(cands, key=gap) if cands else None
