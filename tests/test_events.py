@@ -195,3 +195,10 @@ def test_a_long_object_does_not_keep_the_date_from_the_verb(run):
             "at a government guesthouse in Seoul last November on trade and investment.", published="2025-01-13")
     (e,) = ev(x)
     assert e.date == "2024-11" and e.location == "ref:seoul"
+
+
+def test_a_dateline_below_a_byline_and_share_buttons(run):
+    x = run("Leaders meet\n\nBy Jane Roe\n\nShare on Facebook | Share on X\n\nBUSAN, Jan. 12 -- President Lee "
+            "Jae-myung hosted Prime Minister Shigeru Ishiba for talks on Jan. 10.", published="2025-11-12")
+    (e,) = ev(x)
+    assert e.date == "2025-01-10" and e.location == "ref:busan"

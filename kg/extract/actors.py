@@ -742,7 +742,9 @@ class ActorFinder:
 
     def _dateline_country(self, at: ArticleText) -> str | None:
         rx = _dateline_regex()
-        for sent in at.sentences[:3]:
+        for sent in at.sentences[:6]:  # (after a headline, a byline and a line of share buttons)
+            if sent.index > 2 and sent.start > 0 and at.text[sent.start - 1] != "\n":
+                continue
             m = rx.match(at.mtext, sent.start)
             if m and m.start("place") < sent.end:
                 for e in self.gaz.lookup(m.group("place").strip().title()):

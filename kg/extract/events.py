@@ -313,7 +313,9 @@ class EventExtractor:
         """("SEOUL --") the place a news report was filed from, where its first paragraph ends
         and where the dateline starts (a headline above it was not filed from there)."""
         rx = self.p.dateline
-        for sent in at.sentences[:3]:
+        for sent in at.sentences[:6]:  # (after a headline, a byline and a line of share buttons)
+            if sent.index > 2 and sent.start > 0 and at.text[sent.start - 1] != "\n":
+                continue
             m = rx.match(at.mtext, sent.start)
             if m and m.start("place") < sent.end:
                 word = m.group("place").strip().title()
