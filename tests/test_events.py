@@ -202,3 +202,11 @@ def test_a_dateline_below_a_byline_and_share_buttons(run):
             "Jae-myung hosted Prime Minister Shigeru Ishiba for talks on Jan. 10.", published="2025-11-12")
     (e,) = ev(x)
     assert e.date == "2025-01-10" and e.location == "ref:busan"
+
+
+def test_a_setting_summit_named_first_and_a_topic_place(run):
+    x = run("On the sidelines of the NATO summit in Madrid, President Yoon Suk Yeol and Prime Minister Fumio "
+            "Kishida held talks on Wednesday on the situation on the Korean Peninsula.", published="2022-07-01")
+    (e,) = ev(x)
+    assert {"ref:yoon-suk-yeol", "ref:fumio-kishida"} <= set(e.participants)
+    assert e.location == "ref:madrid" and e.date == "2022-06-29"

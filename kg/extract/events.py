@@ -127,6 +127,7 @@ _HOST_EVENT = re.compile(r"(?i)\b(?:sidelines|margins|fringes|sideline)\s+of\s+(
 _SIGNED_BY = re.compile(r"(?i)[^.;]{0,80}?\b(?:was|were|had been|has been|have been)\s+(?:jointly\s+)?"
                         r"(?:signed|concluded|inked|reached|struck|adopted|issued|agreed)\s+(?:\w+\s+){0,2}?by\b")
 _CAPITALISED = re.compile(r"(?<![\w'-])(?-i:[A-Z])[\w.'-]*\s*")
+_TOPIC_PLACE = re.compile(r"(?i)\b(?:situation|tensions?|security|peace|stability|denuclearization|crisis|conflict)\s+(?:on|in|of)\s+(?:the\s+)?$")
 _ATTRIBUTIVE_YEAR = re.compile(r"(?i)(?:\b(?:the|a|an|its|their|his|her)|'s)\s+$")
 _DURING = re.compile(r"(?i)\b(?:during|at|after|following)\s+(?:(?:the|their|a|an|his|her|its)\s+)?(?:[\w'-]+\s+){0,2}$")
 _CLAUSE_LEAD = re.compile(r"(?i)^[\s,;:-]*(when|where|who|which|whom|whose)\b")
@@ -506,8 +507,9 @@ class EventExtractor:
             # "held talks on the sidelines of the G20 summit in Osaka on Oct. 18": the gathering
             # only frames the sentence's meeting, which takes its place and date
             elif _HOST_EVENT.search(at.mtext[max(base, t.start - 40):t.start]):
-                host = next((h for h in trigs if h.start < t.start and h.spec.family == "meeting" and h is not t
-                             and not h.anaphoric and not h.absorbed), None)
+                host = next((h for h in trigs if h.spec.family == "meeting" and h is not t and not h.anaphoric
+                             and not h.absorbed and not _HOST_EVENT.search(at.mtext[max(base, h.start - 40):h.start])),
+                            None)
                 if host is not None:
                     host.actors += t.actors
                     host.dates += [d for d in t.dates if not host.dates]
@@ -653,6 +655,8 @@ class EventExtractor:
                 adjacent = m.span.end <= t.start and at.mtext[m.span.end:t.start].strip() in ("", "'s")
                 if m.kind == PLACE and not (_LOC_PREP.search(before) or adjacent):
                     continue
+                if _TOPIC_PLACE.search(before):
+                    continue  # "talks on the situation on the Korean Peninsula": what was discussed
                 dist = abs(m.span.start - t.start)
                 if location is None or (m.kind == PLACE and self._is_country(location)) or (
                         dist < loc_dist and not (m.kind == COUNTRY and not self._is_country(location))):
