@@ -100,10 +100,10 @@ def test_received_by_is_a_meeting(run):
 
 
 @pytest.mark.parametrize("sentence", [
-    "A summit between President Yoon Suk Yeol of South Korea and Prime Minister Fumio Kishida of Japan "
-    "took place in central Tokyo in March 2023.",
-    "Talks between South Korean President Yoon Suk Yeol and Japanese Prime Minister Fumio Kishida "
-    "were held at a hotel in central Tokyo in March 2023.",
+    ("A summit between President Yoon Suk Yeol of South Korea and Prime Minister Fumio Kishida of Japan "
+     "took place in central Tokyo in March 2023."),
+    ("Talks between South Korean President Yoon Suk Yeol and Japanese Prime Minister Fumio Kishida "
+     "were held at a hotel in central Tokyo in March 2023."),
 ])
 def test_nominal_event_with_a_passive_predicate_takes_the_later_date(run, sentence):
     x = run(sentence, published="2023-06-01")
@@ -210,3 +210,13 @@ def test_a_setting_summit_named_first_and_a_topic_place(run):
     (e,) = ev(x)
     assert {"ref:yoon-suk-yeol", "ref:fumio-kishida"} <= set(e.participants)
     assert e.location == "ref:madrid" and e.date == "2022-06-29"
+
+
+def test_a_headline_alone_is_not_an_event(run):
+    x = run("Japan, S. Korea hold talks in Tokyo\n\nThe two countries have long disputed the islets.",
+            published="2023-03-10")
+    assert ev(x) == []
+    y = run("Japan, S. Korea hold talks in Tokyo\n\nForeign Minister Park Jin and Japanese Foreign Minister "
+            "Yoshimasa Hayashi met in Tokyo on Tuesday.", published="2023-03-10")
+    (e,) = ev(y)
+    assert len(e.spans) == 2 and e.date == "2023-03-07"

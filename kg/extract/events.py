@@ -301,6 +301,10 @@ class EventExtractor:
                     ctx.recent.append(m)
         drafts = self._inherit_dates(drafts, names)
         drafts = self._merge(drafts, names)
+        # a headline ("Japan, S. Korea hold talks in Tokyo") that merged with no report of the
+        # event in the body names no event of its own
+        drafts = [d for d in drafts if not (d.date is None and d.participants and all(
+            self._is_country(p) for p in d.participants) and all(_headline(at, sp) for sp in d.spans))]
         drafts = self._inherit_dates(drafts, names)
         drafts = [self._summit_if_leaders(d) for d in drafts]
         events = tuple(EventRecord(
@@ -1006,6 +1010,14 @@ class EventExtractor:
         if len(persons) >= 2 and all(p.startswith("ref:") and self.kb.is_leader(p[4:], d.date) for p in persons) and d.date:
             d.cls = "Summit"
         return d
+
+
+def _headline(at: ArticleText, span: Span) -> bool:
+    """A line of its own without a full stop: a headline or a heading."""
+    sent = at.sentences[span.sentence]
+    text = sent.text.rstrip()
+    return not text.endswith((".", "!", "?", '"', "'", "”", "’", ":")) and "\n" not in text and len(text) < 150 and (
+        sent.end >= len(at.text) or at.text[sent.end:sent.end + 1] in ("\n", ""))
 
 
 def _ordinal(date: str) -> int:
