@@ -23,7 +23,7 @@ from .sentences import split
 log = logging.getLogger(__name__)
 
 #: Bump when extraction output changes for the same input (used by caches).
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 
 def focal_countries(mentions) -> tuple[str, ...]:
