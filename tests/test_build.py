@@ -504,6 +504,7 @@ def test_shards_extracted_apart_merge_through_the_cache(tmp_path):
     merged = kg.build(shards, out=tmp_path / "big", validation=False)
     assert merged.cache_hits == 6 and merged.cache_misses == 0
     single = kg.build(shards, out=tmp_path / "single", validation=False, cache=False)
+    assert single.cache_misses == 6 and single.articles == merged.articles == 6
     for name in ("graph.ttl", "inferred.ttl"):
         assert (tmp_path / "big" / name).read_bytes() == (tmp_path / "single" / name).read_bytes()
 
