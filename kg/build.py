@@ -24,6 +24,8 @@ import codecs
 import logging
 import os
 import re
+import signal
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -178,7 +180,24 @@ class _Outcome:
 _WORKER: dict = {}  # per worker process: the reference knowledge and the cache
 
 
-def _worker_init(encoding: str | None, old: Path | None, new: Path | None, log_queue, level: int) -> None:
+def _die_with(parent: int) -> None:
+    """A worker ends when the build that started it ends, however that ends (a killed
+    build must not leave workers behind)."""
+    from . import lock
+    lock.close_inherited()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no prctl
+            pass
+    if os.getppid() != parent:  # the build died before the line above
+        os._exit(1)
+
+
+def _worker_init(encoding: str | None, old: Path | None, new: Path | None, log_queue, level: int,
+                 parent: int) -> None:
+    _die_with(parent)
     # a worker's log records go to the building process, which handles them as its own
     from logging.handlers import QueueHandler
     root = logging.getLogger()
@@ -278,7 +297,7 @@ def extract_all(paths: Iterable[Path], *, result: BuildResult, cache: Extraction
             jobs, mp_context=ctx, initializer=_worker_init,
             initargs=(encoding, cache.old if cache is not None else None, cache.new if cache is not None else None,
                       log_queue, min(logging.getLogger().getEffectiveLevel(),
-                                     logging.getLogger("kg").getEffectiveLevel())))
+                                     logging.getLogger("kg").getEffectiveLevel()), os.getpid()))
         outcomes: Iterable[_Outcome] = pool.map(_worker_one, files, chunksize=max(1, min(16, total // (jobs * 8))))
         listener.start()  # (after the workers are forked: no thread of ours is copied into them)
     else:

@@ -26,6 +26,18 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
 
+_HELD: set[int] = set()  # lock file descriptors this process holds
+
+
+def close_inherited() -> None:
+    """In a forked child: close the lock descriptors copied from the parent, so that a
+    child outliving its parent cannot keep the parent's output folder locked."""
+    for fd in list(_HELD):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
 def lock_path(out: Path) -> Path:
     out = Path(os.path.realpath(out))
     return out.parent / f".{out.name}.lock"
@@ -48,6 +60,8 @@ def output_lock(out: Path) -> Iterator[Path]:
                 raise BusyError(f"another kg build is writing {out}; try again when it has finished") from None
         else:  # pragma: no cover
             log.warning("no file locking on this platform; do not run two builds into %s at once", out)
+        _HELD.add(fd)
         yield path
     finally:
+        _HELD.discard(fd)
         os.close(fd)  # closing drops the lock

@@ -524,3 +524,36 @@ def test_a_worker_that_dies_is_a_clear_error_and_nothing_is_written(tmp_path, mo
     with pytest.raises(OutputError, match="worker process died"):
         kg.build([arts], out=tmp_path / "b", reasoning=False, validation=False, jobs=2, cache=False)
     assert (tmp_path / "b" / "graph.ttl").read_bytes() == before
+
+
+def _processes_with(marker: str) -> list[int]:
+    pids = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if marker in (d / "cmdline").read_bytes().decode("utf-8", "replace"):
+                    pids.append(int(d.name))
+            except OSError:
+                pass
+    return pids
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_killed_build_leaves_no_workers_behind(tmp_path):
+    arts = tmp_path / "arts"
+    _copies(arts, 40)
+    out = tmp_path / "killed-build-out"
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "build", str(arts), "--out", str(out), "-j", "2",
+                             "--no-cache", "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(_processes_with(str(out))) < 3 and time.monotonic() < deadline:  # the build and 2 workers
+        time.sleep(0.05)
+    assert len(_processes_with(str(out))) >= 3, "the workers did not start"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while _processes_with(str(out)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_with(str(out)) == []
+    # and the folder is not left locked
+    assert kg_cmd("build", arts, "--out", out, "-q", "-j", "2").returncode == 0
