@@ -220,3 +220,12 @@ def test_a_headline_alone_is_not_an_event(run):
             "Yoshimasa Hayashi met in Tokyo on Tuesday.", published="2023-03-10")
     (e,) = ev(y)
     assert len(e.spans) == 2 and e.date == "2023-03-07"
+
+
+def test_a_subject_joined_by_and_before_a_when_clause_takes_part(run):
+    x = run("Ana Ortiz, the Spanish envoy, and Foreign Minister Park Min-jun of South Korea discussed "
+            "fisheries when they met in Tokyo on Tuesday.", published="2024-05-09")
+    meetings = ev(x, "Meeting")
+    assert len(meetings) == 1
+    people = [p for p in meetings[0].participants if p.startswith("new:person:")]
+    assert len(people) == 2 and any("park" in p for p in people) and any("ortiz" in p for p in people)

@@ -130,6 +130,7 @@ _CAPITALISED = re.compile(r"(?<![\w'-])(?-i:[A-Z])[\w.'-]*\s*")
 _TOPIC_PLACE = re.compile(r"(?i)\b(?:situation|tensions?|security|peace|stability|denuclearization|crisis|conflict)\s+(?:on|in|of)\s+(?:the\s+)?$")
 _ATTRIBUTIVE_YEAR = re.compile(r"(?i)(?:\b(?:the|a|an|its|their|his|her)|'s)\s+$")
 _DURING = re.compile(r"(?i)\b(?:during|at|after|following)\s+(?:(?:the|their|a|an|his|her|its)\s+)?(?:[\w'-]+\s+){0,2}$")
+_AND_LEAD = re.compile(r"(?i)^[\s,]*and\b")
 _CLAUSE_LEAD = re.compile(r"(?i)^[\s,;:-]*(when|where|who|which|whom|whose)\b")
 
 
@@ -443,7 +444,11 @@ class EventExtractor:
                     prev = [t for t in trigs if t.clause == cc]
                     if prev:
                         return prev[-1]
-            if c == 0 and kind == PERSON:
+            if kind == PERSON and c < trigs[0].clause and (c == 0 or all(
+                    _AND_LEAD.match(clause_text.get(k, "")) for k in range(1, c + 1))):
+                # the subject before the first trigger, and one joined to it by "and":
+                # "Kishida, Japan's foreign minister, and Foreign Minister Yun ... discussed
+                # ... when they met"
                 return trigs[0]
             return None
 
