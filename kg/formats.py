@@ -26,7 +26,6 @@ from rdflib import RDF, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import XSD
 from rdflib.plugins.serializers.trig import TrigSerializer
-from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from . import resources
 from .terms import DATA, KG
@@ -49,20 +48,7 @@ def serialize(graph: Graph, fmt: str) -> bytes:
 
 # ---------------------------------------------------------------------------- Turtle
 
-class _KgTurtle(TurtleSerializer):
-    """rdflib's Turtle, byte for byte, in time linear in the graph. rdflib tries to make a
-    prefixed name of every IRI, and for kg's node IRIs (`…/id/article/A/sentence/3`) files
-    each path under `…/id/` in a prefix trie it searches linearly: quadratic in the number
-    of articles (ten minutes for 10,000 small ones). A `/` is not allowed in a prefixed
-    name's local part, so these IRIs are written in full either way: say so at once."""
-
-    _DATA = str(DATA)
-
-    def get_pname(self, uri, gen_prefix: bool = True):
-        if isinstance(uri, URIRef) and uri.startswith(self._DATA) and "/" in uri[len(self._DATA):]:
-            return None
-        return super().get_pname(uri, gen_prefix)
-
+_DATA = str(DATA)
 
 #: prefixes written in Turtle, when the graph uses them
 TURTLE_PREFIXES = {
@@ -88,26 +74,11 @@ def turtle(graph: Graph) -> bytes:
     Prefixes are those of TURTLE_PREFIXES the graph uses."""
     import pyoxigraph as ox
 
+    from .store import to_oxigraph
+
     triples = sorted(canonical_triples(graph), key=_sort_key)
     memo: dict = {}
-
-    def conv(t):
-        o = memo.get(t)
-        if o is None:
-            if isinstance(t, URIRef):
-                o = ox.NamedNode(str(t))
-            elif isinstance(t, BNode):
-                o = ox.BlankNode(str(t))
-            elif t.language:
-                o = ox.Literal(str(t), language=t.language)
-            elif t.datatype is not None:
-                o = ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
-            else:
-                o = ox.Literal(str(t))
-            memo[t] = o
-        return o
-
-    out = [ox.Triple(conv(s), conv(p), conv(o)) for s, p, o in triples]
+    out = [ox.Triple(to_oxigraph(s, memo), to_oxigraph(p, memo), to_oxigraph(o, memo)) for s, p, o in triples]
     iris = {str(x) for t in triples for x in (t[1], t[2] if t[1] == RDF.type else t[0])}
     used = {name: ns for name, ns in sorted(TURTLE_PREFIXES.items()) if any(i.startswith(ns) for i in iris)}
     return ox.serialize(out, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
@@ -150,8 +121,12 @@ class _SortedTrig(TrigSerializer):
     name); rdflib keeps them in a set."""
 
     def get_pname(self, uri, gen_prefix: bool = True):
-        if isinstance(uri, URIRef) and uri.startswith(_KgTurtle._DATA) and "/" in uri[len(_KgTurtle._DATA):]:
-            return None  # as in _KgTurtle
+        # rdflib tries to make a prefixed name of every IRI, and files each path under
+        # `…/id/` in a prefix trie it searches linearly: quadratic in the number of articles.
+        # A `/` is not allowed in a prefixed name's local part, so kg's node IRIs
+        # (`…/id/article/A/sentence/3`) are written in full either way: say so at once.
+        if isinstance(uri, URIRef) and uri.startswith(_DATA) and "/" in uri[len(_DATA):]:
+            return None
         return super().get_pname(uri, gen_prefix)
 
     def __init__(self, store):

@@ -26,10 +26,11 @@ import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
 from .errors import InputError
+from .store import to_rdflib
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
@@ -38,6 +39,10 @@ TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _NODE_PARAMS = {SH["class"], SH.datatype, SH["or"], SH["and"], SH["not"], SH.node, SH["in"], SH.nodeKind,
                 SH.pattern, SH.flags}
 _PROPERTY_PARAMS = _NODE_PARAMS | {SH.minCount, SH.maxCount}
+# the constraints on each value node, with their SHACL component names
+_VALUE_PARAMS = (("Class", SH["class"]), ("Datatype", SH.datatype), ("NodeKind", SH.nodeKind), ("In", SH["in"]),
+                 ("Pattern", SH.pattern), ("Node", SH.node), ("Or", SH["or"]), ("And", SH["and"]),
+                 ("Not", SH["not"]))
 _IGNORED = {RDF.type, SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group,
             SH.deactivated, SH.targetClass, SH.targetNode, SH.property, SH.path, SH.sparql,
             URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
@@ -147,28 +152,7 @@ class _Compiler:
 
     def value_conditions(self, shape, var: str) -> list[str]:
         """The value-type and logical constraints of `shape` as conditions on `var`."""
-        out = []
-        for c in self.values(shape, SH["class"]):
-            out.append(_is_instance(var, c))
-        for d in self.values(shape, SH.datatype):
-            out.append(f"(isLiteral({var}) && DATATYPE({var}) = {_term(d)})")
-        for kind in self.values(shape, SH.nodeKind):
-            out.append(self.node_kind(kind, var))
-        for lst in self.values(shape, SH["in"]):
-            out.append(f"({var} IN ({', '.join(_term(x) for x in Collection(self.g, lst))}))")
-        for pat in self.values(shape, SH.pattern):
-            flags = self.one(shape, SH.flags)
-            out.append(f"(!isBlank({var}) && REGEX(STR({var}), {Literal(str(pat)).n3()}"
-                       + (f", {Literal(str(flags)).n3()}" if flags else "") + "))")
-        for n in self.values(shape, SH.node):
-            out.append(self.conforms(n, var))
-        for lst in self.values(shape, SH["or"]):
-            out.append("(" + " || ".join(self.conforms(m, var) for m in Collection(self.g, lst)) + ")")
-        for lst in self.values(shape, SH["and"]):
-            out.append("(" + " && ".join(self.conforms(m, var) for m in Collection(self.g, lst)) + ")")
-        for n in self.values(shape, SH["not"]):
-            out.append(f"!{self.conforms(n, var)}")
-        return out
+        return [self.condition(shape, key, v, var) for _name, key in _VALUE_PARAMS for v in self.values(shape, key)]
 
     @staticmethod
     def node_kind(kind, var: str) -> str:
@@ -187,7 +171,7 @@ class _Compiler:
         nodes = self.values(shape, SH.targetNode)
         if nodes:
             alts.append(f"{{ VALUES ?this {{ {' '.join(_term(n) for n in nodes)} }} }}")
-        return " UNION ".join(alts) if alts else None
+        return " UNION ".join(alts)
 
     def severity(self, shape) -> str:
         s = self.one(shape, SH.severity)
@@ -209,20 +193,9 @@ class _Compiler:
             out.append(Check(f"SELECT DISTINCT ?this WHERE {{ {target} FILTER (!{cond}) }}",
                              shape, component, sev, msg, None, False))
 
-        for c in self.values(shape, SH["class"]):
-            node_check("Class", _is_instance("?this", c))
-        for d in self.values(shape, SH.datatype):
-            node_check("Datatype", f"(isLiteral(?this) && DATATYPE(?this) = {_term(d)})")
-        for n in self.values(shape, SH.node):
-            node_check("Node", self.conforms(n, "?this"))
-        for lst in self.values(shape, SH["or"]):
-            node_check("Or", "(" + " || ".join(self.conforms(m, "?this") for m in Collection(self.g, lst)) + ")")
-        for lst in self.values(shape, SH["and"]):
-            node_check("And", "(" + " && ".join(self.conforms(m, "?this") for m in Collection(self.g, lst)) + ")")
-        for n in self.values(shape, SH["not"]):
-            node_check("Not", f"!{self.conforms(n, '?this')}")
-        for kind in self.values(shape, SH.nodeKind):
-            node_check("NodeKind", self.node_kind(kind, "?this"))
+        for name, key in _VALUE_PARAMS:
+            for value in self.values(shape, key):
+                node_check(name, self.condition(shape, key, value, "?this"))
         for prop in self.values(shape, SH.property):
             out += self.property_checks(prop, target)
         for sparql in self.values(shape, SH.sparql):
@@ -251,17 +224,16 @@ class _Compiler:
             out.append(Check(
                 f"SELECT ?this WHERE {{ {target} ?this {path} ?value }} GROUP BY ?this "
                 f"HAVING (COUNT(DISTINCT ?value) > {int(c)})", prop, "MaxCount", sev, msg, p, False))
-        for name, key in (("Class", SH["class"]), ("Datatype", SH.datatype), ("Node", SH.node),
-                          ("NodeKind", SH.nodeKind), ("In", SH["in"]), ("Pattern", SH.pattern),
-                          ("Or", SH["or"]), ("And", SH["and"]), ("Not", SH["not"])):
+        for name, key in _VALUE_PARAMS:
             for value in self.values(prop, key):
-                cond = self.value_conditions_for(prop, key, value, "?value")
+                cond = self.condition(prop, key, value, "?value")
                 out.append(Check(
                     f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {path} ?value FILTER (!{cond}) }}",
                     prop, name, sev, msg, p, True))
         return out
 
-    def value_conditions_for(self, shape, key, value, var: str) -> str:
+    def condition(self, shape, key, value, var: str) -> str:
+        """One constraint parameter of `shape` (`key` given `value`) as a condition on `var`."""
         if key == SH["class"]:
             return _is_instance(var, value)
         if key == SH.datatype:
@@ -322,18 +294,6 @@ def compile_shapes(shapes: Graph) -> list[Check]:
     return out
 
 
-def _from_ox(t):
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return BNode(t.value)
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        return Literal(t.value, datatype=URIRef(t.datatype.value))
-    return None
-
-
 def _fill(message: str, row: dict) -> str:
     def sub(m):
         v = row.get(m.group(1))
@@ -352,13 +312,13 @@ def run(checks: list[Check], store: ox.Store) -> list[Result]:
             message = check.message
             if check.component == "SPARQL":
                 names = re.findall(r"\{[?$](\w+)\}", message or "")
-                row = {n: _from_ox(sol[n]) for n in names if _safe_get(sol, n) is not None}
-                row["this"] = _from_ox(this)
+                row = {n: to_rdflib(sol[n]) for n in names if _safe_get(sol, n) is not None}
+                row["this"] = to_rdflib(this)
                 message = _fill(message, row) if message else None
             out.append(Result(
-                focus=_from_ox(this), shape=check.shape, component=check.component, severity=check.severity,
+                focus=to_rdflib(this), shape=check.shape, component=check.component, severity=check.severity,
                 message=message or _default_message(check, value), path=check.path,
-                value=_from_ox(value) if value is not None else None))
+                value=to_rdflib(value) if value is not None else None))
     return out
 
 

@@ -153,6 +153,29 @@ def write_store(graph_files: list[Path], target: str) -> StoreInfo:
     return StoreInfo(d, triples, files)
 
 
+def to_oxigraph(t, memo: dict | None = None):
+    """An rdflib term as a pyoxigraph term. `memo` (a dict kept by the caller across
+    calls) saves rebuilding IRIs and blank nodes that recur; literals are not kept."""
+    o = memo.get(t) if memo is not None else None
+    if o is not None:
+        return o
+    if isinstance(t, URIRef):
+        o = ox.NamedNode(str(t))
+    elif isinstance(t, BNode):
+        o = ox.BlankNode(str(t))
+    elif isinstance(t, Literal):
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        if t.datatype is not None:
+            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+        return ox.Literal(str(t))
+    else:
+        raise TypeError(f"not an RDF term: {t!r}")
+    if memo is not None:
+        memo[t] = o
+    return o
+
+
 def to_rdflib(t):
     """A pyoxigraph term as an rdflib term (xsd:string literals become plain literals)."""
     if t is None:

@@ -109,32 +109,13 @@ VALIDATORS = ("auto", "sparql", "pyshacl")
 def to_store(graph: Graph):
     """The graph in an in-memory pyoxigraph store (for queries that rdflib runs slowly)."""
     import pyoxigraph as ox
-    from rdflib import BNode, Literal
+
+    from .store import to_oxigraph
 
     memo: dict = {}
-
-    def conv(t):
-        o = memo.get(t)
-        if o is None:
-            if isinstance(t, URIRef):
-                o = ox.NamedNode(str(t))
-            elif isinstance(t, BNode):
-                o = ox.BlankNode(str(t))
-            elif isinstance(t, Literal):
-                if t.language:
-                    o = ox.Literal(str(t), language=t.language)
-                elif t.datatype is not None:
-                    o = ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
-                else:
-                    o = ox.Literal(str(t))
-            else:
-                raise TypeError(f"not an RDF term: {t!r}")
-            if not isinstance(t, Literal):
-                memo[t] = o
-        return o
-
     store = ox.Store()
-    store.bulk_extend(ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in graph)
+    store.bulk_extend(ox.Quad(to_oxigraph(s, memo), to_oxigraph(p, memo), to_oxigraph(o, memo))
+                       for s, p, o in graph)
     return store
 
 
@@ -230,8 +211,8 @@ def find_conflicts(graph: Graph, *, kb: ReferenceKB | None = None, store=None) -
     out: list[Finding] = []
     seen = set()
     if store is not None:  # (rdflib takes minutes on this join at 100k triples; Oxigraph a second)
-        from .shacl import _from_ox
-        rows = [tuple(_from_ox(sol[v]) for v in ("a", "b", "da", "db"))
+        from .store import to_rdflib
+        rows = [tuple(to_rdflib(sol[v]) for v in ("a", "b", "da", "db"))
                 for sol in store.query(f"PREFIX kg: <{KG._NS}>\n" + _EVENT_DATES)]
     else:
         rows = list(graph.query(_EVENT_DATES, initNs={"kg": KG}))

@@ -434,6 +434,17 @@ class ActorFinder:
             mentions.append(m)
             return m
 
+        def add_person(start: int, end: int, clean: str) -> None:
+            """A name found by a pattern: the reference's person of that name, else a new
+            person, unless the reference gives the name to something else."""
+            hit = self.gaz.lookup(clean)
+            if hit and hit[0].kind == PERSON:
+                ref = self.kb.get(hit[0].id)
+                add(PERSON, ref_key(ref.id), start, end, ref.name, country=ref.country)
+            elif not hit:
+                add(PERSON, new_key(PERSON, clean), start, end, clean, via="pattern")
+                remember(clean, (PERSON, new_key(PERSON, clean), clean))
+
         # 1. reference gazetteer
         gaz_hits = []
         if self.gaz.regex is not None:
@@ -515,16 +526,7 @@ class ActorFinder:
         for start, end, name in sorted(found):
             if not self._is_name(name) or not claims.free(start, end):
                 continue
-            clean = _tidy_name(name)
-            hit = self.gaz.lookup(clean)
-            if hit and hit[0].kind == PERSON:
-                ref = self.kb.get(hit[0].id)
-                add(PERSON, ref_key(ref.id), start, end, ref.name, country=ref.country)
-                continue
-            if hit:
-                continue
-            add(PERSON, new_key(PERSON, clean), start, end, clean, via="pattern")
-            remember(clean, (PERSON, new_key(PERSON, clean), clean))
+            add_person(start, end, _tidy_name(name))
 
         # 2b''. places the reference does not know: venues ("Seoul Air Base"), districts
         # ("the Ginza district"), "in Kananaskis, Canada"
@@ -609,16 +611,7 @@ class ActorFinder:
             start = end - len(tail)
             if mtext[start:end] != tail or not claims.free(start, end):
                 continue
-            clean = _tidy_name(tail)
-            hit = self.gaz.lookup(clean)
-            if hit and hit[0].kind == PERSON:
-                ref = self.kb.get(hit[0].id)
-                add(PERSON, ref_key(ref.id), start, end, ref.name, country=ref.country)
-                continue
-            if hit:
-                continue
-            add(PERSON, new_key(PERSON, clean), start, end, clean, via="pattern")
-            remember(clean, (PERSON, new_key(PERSON, clean), clean))
+            add_person(start, end, _tidy_name(tail))
 
         # 2e. article-local aliases anywhere in the text
         if local_aliases:

@@ -55,7 +55,7 @@ def _like_num(token: str) -> bool:
 
 _WS = re.compile(r"\s+")
 _STARTS = "“\"'‘(["
-_ENDS = tuple(_FINAL) + (".",)
+_ENDS = tuple(sorted(_FINAL))
 # a run of non-space characters holding final punctuation, or whitespace holding a line break
 _CANDIDATE = re.compile(r"(?<!\S)(?P<run>[^\s.!?…]*[.!?…]\S*)|(?P<nl>[^\S\n]*\n\s*)")
 _NONSPACE = re.compile(r"\S+")
