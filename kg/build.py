@@ -47,6 +47,7 @@ from .reason import DEFAULT_ENGINE, ReasonResult, reason
 from .reference import ReferenceKB
 from .reference import load as load_reference
 from .resolve import resolve
+from .summary import summarize
 from .validate import ValidationReport, validate
 
 log = logging.getLogger(__name__)
@@ -436,6 +437,9 @@ def build(paths: Iterable[str | Path] = ("seeds",), *, out: str | Path = "build"
                 for prefix, ns in graph.namespaces():
                     both.bind(prefix, ns)
                 put("union.ttl", fmt.turtle(both))
+        # the aggregates the packaged queries read (kg/summary.py), of what they query
+        put("summary.ttl", fmt.turtle(summarize([graph] if result.reasoning is None
+                                                else [graph, result.reasoning.inferred])))
         if result.validation is not None:
             put("validation.txt", result.validation.text().encode("utf-8"))
         if html:
