@@ -62,7 +62,7 @@ def cli(verbose: int) -> None:
               help="Encoding of files that are not UTF-8 (default: detect it, and refuse files where "
                    "detection is ambiguous).")
 @click.option("--store", metavar="oxigraph:DIR",
-              help="Also load graph.ttl and inferred.ttl into an on-disk Oxigraph store.")
+              help="Also load graph.ttl, inferred.ttl and summary.ttl into an on-disk Oxigraph store.")
 @click.option("--html/--no-html", default=True, show_default=True,
               help="Draw OUT/graph.html (the interactive page of `kg viz`) and OUT/timeline.html.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default="0: one per CPU",
@@ -98,7 +98,7 @@ def build_cmd(paths: tuple[str, ...], out: str, formats: tuple[str, ...], strict
         stored = None
         if store:
             from .store import write_store
-            files = [p for p in result.outputs if p.name in ("graph.ttl", "inferred.ttl")]
+            files = [p for p in result.outputs if p.name in ("graph.ttl", "inferred.ttl", "summary.ttl")]
             stored = write_store(files, store)
     except KgError as exc:
         show.clear()

@@ -30,6 +30,7 @@ class KG(DefinedNamespace):
     Office: URIRef
     Tenure: URIRef
     RoleClaim: URIRef
+    ActorPair: URIRef
     # object properties
     participant: URIRef
     participatedIn: URIRef
@@ -63,3 +64,17 @@ class KG(DefinedNamespace):
     sentenceIndex: URIRef
     sourceFile: URIRef
     contentHash: URIRef
+    # build-time summaries (kg/summary.py)
+    pairActor1: URIRef
+    pairActor2: URIRef
+    meetingCount: URIRef
+    firstMeetingDate: URIRef
+    lastMeetingDate: URIRef
+    eventCount: URIRef
+    agreementCount: URIRef
+    disputeCount: URIRef
+    linkCount: URIRef
+    partnerCount: URIRef
+    mentionedEventCount: URIRef
+    mentionedAgreementCount: URIRef
+    mentionedDisputeCount: URIRef

@@ -1,0 +1,176 @@
+"""Build-time summaries of the graph: the aggregates that packaged queries would
+otherwise recompute over every event at every call (`summary.ttl`, beside `inferred.ttl`).
+
+    from kg.summary import summarize
+    summary = summarize([graph, inferred])        # an rdflib.Graph of the summary triples
+
+What is computed, in one pass over the triples of a few predicates (the ontology's
+`rdfs:comment`s on these terms say the same):
+
+- one `kg:ActorPair` node per pair of actors that took part in the same meeting (an event
+  whose class is `kg:Meeting` or a subclass of it), countries left out: `kg:pairActor1`
+  and `kg:pairActor2` (the one with the smaller IRI first), `kg:meetingCount`,
+  `kg:firstMeetingDate` and `kg:lastMeetingDate` (the least and greatest of the meetings'
+  `kg:date`s as text, the value kept with its datatype); used by `who-met-whom`;
+- on every actor that is a participant, signatory or party: `kg:eventCount` (events it took part
+  in), `kg:agreementCount` (agreements it signed or is party to), `kg:disputeCount`
+  (disputes it is party to), `kg:linkCount` (their sum) and, when it has any,
+  `kg:partnerCount` (distinct co-participants); used by `most-connected`;
+- on every article that some event, agreement or dispute is `kg:mentionedIn`:
+  `kg:mentionedEventCount`, `kg:mentionedAgreementCount`, `kg:mentionedDisputeCount`;
+  used by `articles`.
+
+These are exactly the numbers the earlier formulations of those queries computed with
+SPARQL aggregates (tests/test_summary.py compares them on generated graphs). Summary nodes
+carry no class the scorer or the SHACL shapes count as things the articles name, and no
+labels, so label look-ups never find them. The output depends only on the triples given,
+never on their order.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from .terms import DATA, KG
+
+log = logging.getLogger(__name__)
+
+PAIR_NS = str(DATA) + "pair/"
+#: what `summarize` reads; every other triple is skipped
+PREDICATES = (RDF.type, RDFS.subClassOf, KG.participant, KG.date, KG.signatory, KG.party, KG.mentionedIn)
+#: summary properties, for telling a graph that has its summary from one that has not
+PROPERTIES = (KG.pairActor1, KG.pairActor2, KG.meetingCount, KG.firstMeetingDate, KG.lastMeetingDate,
+              KG.eventCount, KG.agreementCount, KG.disputeCount, KG.partnerCount, KG.linkCount,
+              KG.mentionedEventCount, KG.mentionedAgreementCount, KG.mentionedDisputeCount)
+
+
+def _int(n: int) -> Literal:
+    return Literal(n, datatype=XSD.integer)
+
+
+def pair_iri(x, y) -> URIRef:
+    """The summary node of the pair (x, y), x the one with the smaller IRI."""
+    return URIRef(PAIR_NS + hashlib.sha1(f"{x}\n{y}".encode("utf-8")).hexdigest()[:20])
+
+
+def _subclasses(sub: dict, top) -> set:
+    """`top` and every class below it through rdfs:subClassOf (what `rdfs:subClassOf*` reaches)."""
+    down = defaultdict(set)
+    for c, supers in sub.items():
+        for s in supers:
+            down[s].add(c)
+    seen, todo = {top}, [top]
+    while todo:
+        for c in down.get(todo.pop(), ()):
+            if c not in seen:
+                seen.add(c)
+                todo.append(c)
+    return seen
+
+
+def summarize(graphs: Iterable) -> Graph:
+    """The summary triples of the union of `graphs` (rdflib graphs, or iterables of
+    rdflib-term triples: only the triples of `PREDICATES` are read)."""
+    types = defaultdict(set)
+    sub = defaultdict(set)
+    participants = defaultdict(set)     # event -> actors
+    dates = defaultdict(set)            # event -> kg:date values
+    signs = defaultdict(set)            # actor -> things it signed
+    parties = defaultdict(set)          # actor -> things it is party to
+    mentions = defaultdict(set)         # article -> things mentioned in it
+    wanted = {p: i for i, p in enumerate(PREDICATES)}
+    for g in graphs:
+        triples = (t for p in PREDICATES for t in g.triples((None, p, None))) if isinstance(g, Graph) else g
+        for s, p, o in triples:
+            k = wanted.get(p)
+            if k is None:
+                continue
+            if k == 0:
+                types[s].add(o)
+            elif k == 1:
+                sub[s].add(o)
+            elif k == 2:
+                participants[s].add(o)
+            elif k == 3:
+                dates[s].add(o)
+            elif k == 4:
+                signs[o].add(s)
+            elif k == 5:
+                parties[o].add(s)
+            else:
+                mentions[o].add(s)
+
+    def of_class(classes: set):
+        return {x for x, ts in types.items() if ts & classes}
+
+    meetings = of_class(_subclasses(sub, KG.Meeting))
+    events = of_class(_subclasses(sub, KG.Event))
+    agreements = {x for x, ts in types.items() if KG.Agreement in ts}
+    disputes = {x for x, ts in types.items() if KG.Dispute in ts}
+    countries = {x for x, ts in types.items() if KG.Country in ts}
+
+    out = Graph()
+    # who met whom: pairs of non-country participants of a meeting
+    pairs: dict = defaultdict(set)
+    for e in meetings:
+        ps = sorted((p for p in participants.get(e, ()) if p not in countries), key=str)
+        for i, x in enumerate(ps):
+            for y in ps[i + 1:]:
+                if str(x) < str(y):
+                    pairs[(x, y)].add(e)
+    for (x, y), evs in pairs.items():
+        node = pair_iri(x, y)
+        out.add((node, RDF.type, KG.ActorPair))
+        out.add((node, KG.pairActor1, x))
+        out.add((node, KG.pairActor2, y))
+        out.add((node, KG.meetingCount, _int(len(evs))))
+        ds = [d for e in evs for d in dates.get(e, ())]
+        if ds:
+            out.add((node, KG.firstMeetingDate, min(ds, key=lambda d: (str(d), _dkey(d)))))
+            out.add((node, KG.lastMeetingDate, max(ds, key=lambda d: (str(d), _dkey(d)))))
+    # actors: events, agreements, disputes, partners
+    took_part = defaultdict(set)
+    partners = defaultdict(set)
+    for e, ps in participants.items():
+        for a in ps:
+            took_part[a].add(e)
+            partners[a].update(o for o in ps if o != a)
+    actors = set(took_part) | set(signs) | set(parties)
+    for a in actors:
+        n_agr = len((signs.get(a, set()) | parties.get(a, set())) & agreements)
+        n_dis = len(parties.get(a, set()) & disputes)
+        n_ev = len(took_part.get(a, ()))
+        if not (n_ev or n_agr or n_dis):
+            continue
+        out.add((a, KG.eventCount, _int(n_ev)))
+        out.add((a, KG.agreementCount, _int(n_agr)))
+        out.add((a, KG.disputeCount, _int(n_dis)))
+        out.add((a, KG.linkCount, _int(n_ev + n_agr + n_dis)))
+        if partners.get(a):
+            out.add((a, KG.partnerCount, _int(len(partners[a]))))
+    # articles: what they mention
+    for art, things in mentions.items():
+        n_ev, n_agr, n_dis = len(things & events), len(things & agreements), len(things & disputes)
+        if n_ev or n_agr or n_dis:
+            out.add((art, KG.mentionedEventCount, _int(n_ev)))
+            out.add((art, KG.mentionedAgreementCount, _int(n_agr)))
+            out.add((art, KG.mentionedDisputeCount, _int(n_dis)))
+    log.info("summary: %d actor pairs, %d actors, %d articles, %d triples",
+             len(pairs), len(actors), len(mentions), len(out))
+    return out
+
+
+def _dkey(d) -> str:
+    """A tie-break between values of the same text (never happens for kg's dates)."""
+    return str(getattr(d, "datatype", "") or "")
+
+
+def has_summary(graph: Graph) -> bool:
+    """Whether `graph` holds summary triples (or has nothing to summarize)."""
+    return any(True for p in (KG.meetingCount, KG.linkCount, KG.mentionedEventCount)
+               for _ in graph.triples((None, p, None)))
