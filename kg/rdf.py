@@ -5,6 +5,7 @@ provenance from every node to its articles and supporting sentences.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
@@ -45,9 +46,12 @@ def bind_prefixes(g: Graph) -> None:
     g.bind("xsd", XSD)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def clean_literal(text: str) -> str:
     """Text safe for any RDF serializer: no control characters but tab and newline."""
-    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32 and not 0x7F <= ord(ch) < 0xA0)
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 class Minter:
@@ -111,11 +115,16 @@ def add_tenures(g: Graph, kb: ReferenceKB, person: URIRef, ref, node: dict) -> N
 def claim_date(resolved: Resolved, span: Span, published: str | None) -> str | None:
     """A claim speaks for the time its sentence names ("In 1998, Prime Minister Obuchi ..."),
     else (None here) for the day the article was published."""
-    from .extract.dates import find_dates
     sent = resolved.sentences.get((span.article, span.sentence))
     if sent is None:
         return None
-    values = [d.value for d in find_dates(sent.text, published) if d.value]
+    return _first_date(sent.text, published)
+
+
+@lru_cache(maxsize=4096)
+def _first_date(text: str, published: str | None) -> str | None:
+    from .extract.dates import find_dates
+    values = [d.value for d in find_dates(text, published) if d.value]
     return values[0] if values else None
 
 

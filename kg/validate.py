@@ -188,16 +188,6 @@ def _shape_name(results: Graph, shape) -> str:
 
 # ---------------------------------------------------------------- conflicts between sources
 
-_EVENT_DATES = """
-SELECT ?a ?b ?da ?db WHERE {
-    ?a kg:kind ?k ; kg:date ?da ; kg:participant ?p .
-    ?b kg:kind ?k ; kg:date ?db ; kg:participant ?p .
-    ?p a kg:Person .
-    FILTER (STR(?a) < STR(?b) && STRLEN(STR(?da)) = 10 && STRLEN(STR(?db)) = 10 && ?da != ?db)
-    FILTER (SUBSTR(STR(?da), 1, 7) = SUBSTR(STR(?db), 1, 7))
-}"""
-
-
 # offices one person holds at a time; a holder of one is not at once the holder of another
 SINGLE_HOLDER = {"president", "prime-minister", "foreign-minister", "defense-minister", "chief-cabinet-secretary",
                  "unification-minister", "national-assembly-speaker", "secretary-of-state", "supreme-leader"}
@@ -207,21 +197,34 @@ _NOT_CURRENT = re.compile(r"(?i)^(?:former|then|ex|late|outgoing)\b")
 def find_conflicts(graph: Graph, *, kb: ReferenceKB | None = None, store=None) -> list[Finding]:
     """Claims that cannot both be true: one event (same kind, same people, same place)
     dated to different days of one month by different articles; one person given two
-    offices, or one office given to two people, as of the same date."""
+    offices, or one office given to two people, as of the same date. (`store` is accepted
+    for callers that hold one; the checks group the graph's events in one pass.)"""
     out: list[Finding] = []
+    persons = set(graph.subjects(RDF.type, KG.Person))
+    # events with a day date, grouped by kind, month and the whole set of participants (the
+    # same people: at least one a person): candidates are pairs inside one group only
+    groups: dict[tuple, list] = {}
+    for a, da in graph.subject_objects(KG.date):
+        day = str(da)
+        if len(day) != 10:
+            continue
+        parts = frozenset(graph.objects(a, KG.participant))
+        if not parts & persons:
+            continue
+        for k in graph.objects(a, KG.kind):
+            groups.setdefault((str(k), day[:7], parts), []).append((str(a), a, da))
+    rows = []
+    for members in groups.values():
+        members.sort(key=lambda m: (m[0], str(m[2])))
+        for i, (sa, a, da) in enumerate(members):
+            for sb, b, db in members[i + 1:]:
+                if sa < sb and da != db:
+                    rows.append((a, b, da, db))
     seen = set()
-    if store is not None:  # (rdflib takes minutes on this join at 100k triples; Oxigraph a second)
-        from .store import to_rdflib
-        rows = [tuple(to_rdflib(sol[v]) for v in ("a", "b", "da", "db"))
-                for sol in store.query(f"PREFIX kg: <{KG._NS}>\n" + _EVENT_DATES)]
-    else:
-        rows = list(graph.query(_EVENT_DATES, initNs={"kg": KG}))
-    for a, b, da, db in sorted(rows, key=lambda r: tuple(str(x) for x in r)):
-        pa = set(graph.objects(a, KG.participant))
-        pb = set(graph.objects(b, KG.participant))
+    for a, b, da, db in sorted(set(rows), key=lambda r: tuple(str(x) for x in r)):
         arts_a = set(graph.objects(a, KG.mentionedIn))
         arts_b = set(graph.objects(b, KG.mentionedIn))
-        if pa != pb or not arts_a or arts_a == arts_b or (a, b) in seen:
+        if not arts_a or arts_a == arts_b or (a, b) in seen:
             continue
         la, lb = graph.value(a, KG.location), graph.value(b, KG.location)
         if la is not None and lb is not None and la != lb:

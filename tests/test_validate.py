@@ -184,3 +184,35 @@ def test_shapes_beyond_the_sparql_engine_fall_back_to_pyshacl():
     assert {f.node for f in report.violations} == {ID + "person/both", ID + "person/two-names"}
     with pytest.raises(Unsupported):
         validate(g, shapes=shapes, engine="sparql")
+
+
+def test_event_date_conflicts_need_same_people_month_and_place_and_other_sources():
+    from kg.terms import DATA
+    from kg.validate import find_conflicts
+
+    g = Graph()
+    a, b = DATA["person/a"], DATA["person/b"]
+    for p in (a, b):
+        g.add((p, RDF.type, KG.Person))
+
+    def event(name, date, people, article, place=None):
+        e = DATA[f"event/{name}"]
+        g.add((e, KG.kind, Literal("meeting")))
+        g.add((e, KG.date, Literal(date, datatype=XSD.date)))
+        for p in people:
+            g.add((e, KG.participant, p))
+        g.add((e, KG.mentionedIn, URIRef(f"urn:article:{article}")))
+        if place:
+            g.add((e, KG.location, DATA[f"place/{place}"]))
+        return e
+
+    e1 = event("e1", "2025-01-13", [a, b], "x", "seoul")
+    event("e2", "2025-01-14", [a, b], "y")  # same people and month, place unknown: a conflict
+    event("e3", "2025-01-15", [a, b], "x")  # the same article as e1 (two meetings it reports)
+    event("e4", "2025-01-16", [a, b], "z", "tokyo")  # another place than e1's
+    event("e5", "2025-01-17", [a], "w")  # other people
+    event("e6", "2025-02-13", [a, b], "v")  # another month
+    found = [(f.node, f.value.split(">")[0][1:]) for f in find_conflicts(g) if f.rule == "event-date"]
+    assert (str(e1), str(DATA["event/e2"])) in found
+    assert not any("e5" in x or "e6" in x for pair in found for x in pair)
+    assert (str(e1), str(DATA["event/e3"])) not in found and (str(e1), str(DATA["event/e4"])) not in found
