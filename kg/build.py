@@ -427,19 +427,19 @@ def build(paths: Iterable[str | Path] = ("seeds",), *, out: str | Path = "build"
             if f == "jsonld":
                 put(fmt.CONTEXT_FILE, fmt.context_bytes())
         if result.reasoning is not None:
-            put("inferred.ttl", fmt.turtle(result.reasoning.inferred))
+            put("inferred.ttl", fmt.turtle(result.reasoning.triples))
             if union:
                 both = Graph()
                 for t in graph:
                     both.add(t)
-                for t in result.reasoning.inferred:
+                for t in result.reasoning.triples:
                     both.add(t)
                 for prefix, ns in graph.namespaces():
                     both.bind(prefix, ns)
                 put("union.ttl", fmt.turtle(both))
         # the aggregates the packaged queries read (kg/summary.py), of what they query
         put("summary.ttl", fmt.turtle(summarize([graph] if result.reasoning is None
-                                                else [graph, result.reasoning.inferred])))
+                                                else [graph, result.reasoning.triples])))
         if result.validation is not None:
             put("validation.txt", result.validation.text().encode("utf-8"))
         if html:

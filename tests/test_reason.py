@@ -1,10 +1,11 @@
 from pathlib import Path
 
 import pytest
-from rdflib import OWL, RDF, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, Dataset, Graph, Literal, Namespace, URIRef
 
 import kg
-from kg.reason import ENGINES, is_noise, reason, reasoner_input
+from kg.reason import (ENGINES, _closure_reasonable, _vocabulary_terms, is_noise, reason, reasoner_input,
+                       triples_of, without_noise)
 from kg.rdf import ontology_graph
 from kg.terms import KG
 
@@ -43,8 +44,36 @@ def test_signatories_signed(closures):
 
 
 def test_engines_agree_once_noise_is_removed(closures):
-    a, b = (set(closures[e].inferred) for e in ENGINES)
-    assert a == b and len(a) > 500
+    rules, reasonable, owlrl = (set(closures[e].triples) for e in ENGINES)
+    assert closures["rules"].engine == "rules" and closures["rules"].fallback is None
+    assert rules == reasonable == owlrl and len(rules) > 500
+    assert set(closures["rules"].inferred) == rules == set(closures["owlrl"].inferred)
+
+
+def test_the_default_engine_is_the_compiled_rules_and_is_deterministic(seed_graph):
+    first, again = reason(seed_graph), reason(seed_graph)
+    assert first.engine == "rules" and first.triples == again.triples
+    assert len(first.triples) == len(set(first.triples)) == first.kept
+
+
+def test_fast_iteration_gives_the_graphs_triples(seed_graph):
+    assert sorted(triples_of(seed_graph)) == sorted(seed_graph)
+    ds = Dataset()
+    part = ds.graph(URIRef("urn:part"))
+    part.add((URIRef("urn:a"), RDF.type, KG.Event))
+    ds.graph(URIRef("urn:other")).add((URIRef("urn:b"), RDF.type, KG.Event))
+    assert list(triples_of(part)) == [(URIRef("urn:a"), RDF.type, KG.Event)]
+
+
+def test_the_remembering_noise_filter_is_is_noise(seed_graph):
+    ont = ontology_graph()
+    vocabulary = _vocabulary_terms(ont)
+    closure = list(_closure_reasonable(reasoner_input(seed_graph, ont)))
+    closure += [(URIRef("urn:a"), OWL.sameAs, URIRef("urn:a")), (URIRef("urn:a"), OWL.sameAs, URIRef("urn:b")),
+                (URIRef("urn:a"), KG.participant, OWL.Thing)]
+    expected = [t for t in closure if not is_noise(t, vocabulary)]
+    assert without_noise(closure, vocabulary) == expected
+    assert 0 < len(expected) < len(closure)
 
 
 def test_inferred_triples_are_kept_apart_and_free_of_noise(closures, seed_graph):
@@ -63,6 +92,8 @@ def test_disjointness_is_not_given_to_the_reasoner():
 
 
 def test_noise_rules():
+    assert is_noise((URIRef("urn:a"), KG.participant, OWL.Thing), set())
+    assert not is_noise((URIRef("urn:a"), OWL.sameAs, URIRef("urn:b")), set())
     vocab = {KG.Event}
     assert is_noise((Literal("x"), RDF.type, KG.Event), vocab)
     assert is_noise((KG.Event, RDF.type, OWL.Class), vocab)
