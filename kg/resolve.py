@@ -10,15 +10,19 @@ together. Output order is sorted, so the same input always gives the same result
 """
 from __future__ import annotations
 
+import datetime as _dt
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
 from .extract.actors import DEMONYM
-from .extract.events import Draft, EventExtractor
+from .extract.events import Draft, EventExtractor, _absorb
 from .model import COUNTRY, ORGANIZATION, PERSON, PLACE, AgreementRecord, DisputeRecord, Entity, Event, Extraction, Resolved
 from .reference import ReferenceKB, slug
 from .reference import load as load_reference
+
+log = logging.getLogger(__name__)
 
 
 def _is_surname_only(text: str, name: str) -> bool:
@@ -119,19 +123,12 @@ def resolve(extractions: Sequence[Extraction], *, kb: ReferenceKB | None = None)
     # ---------------------------------------------------------------- events
     ee = EventExtractor(kb)
     ctx = {("country", k): c for k, c in ((e.key, e.country) for e in entities) if c}
-    merged: list[Draft] = []
-    for x in extractions:
-        for e in x.events:
-            d = Draft(cls=e.cls, key=e.key, family=_family(ee, e.key), label=e.label,
-                      participants=list(e.participants), date=e.date, end_date=e.end_date, location=e.location,
-                      spans=list(e.spans), quotes=list(e.quotes), outcome=list(e.outcome), concerns=list(e.concerns))
-            for o in merged:
-                if _same_event_across(ee, o, d, ctx):
-                    from .extract.events import _absorb
-                    _absorb(o, d)
-                    break
-            else:
-                merged.append(d)
+    drafts = [Draft(cls=e.cls, key=e.key, family=_family(ee, e.key), label=e.label,
+                    participants=list(e.participants), date=e.date, end_date=e.end_date, location=e.location,
+                    spans=list(e.spans), quotes=list(e.quotes), outcome=list(e.outcome), concerns=list(e.concerns))
+              for x in extractions for e in x.events]
+    published = {x.article.id: _interval(x.article.meta.published, None) for x in extractions}
+    merged = _merge_events(ee, drafts, ctx, published)
     label_of = {e.key: e.label for e in entities}
     label_of.update({k: a.label for k, a in agreements.items()})
     events = []
@@ -179,14 +176,241 @@ def _family(ee: EventExtractor, key: str) -> str:
     return key
 
 
-def _same_event_across(ee: EventExtractor, a: Draft, b: Draft, ctx) -> bool:
-    """Across articles, ask for more than within one: both dated, or the same people."""
-    if not ee.compatible(a, b, ctx):
+class _Mention:
+    """One article's report of an event, with what merging compares."""
+
+    __slots__ = ("article", "countries", "draft", "order", "orgs", "persons", "place", "published", "span")
+
+    def __init__(self, ee: EventExtractor, d: Draft, ctx, published: dict):
+        self.draft = d
+        self.article = d.spans[0].article if d.spans else ""
+        self.published = published.get(self.article)  # the days the article may have appeared on
+        self.persons = frozenset(ee._persons(d))
+        self.countries = frozenset(ee._countries(d, ctx))
+        self.orgs = frozenset(p for p in d.participants if ee._kind_of(p) == ORGANIZATION)
+        self.span = _interval(d.date, d.end_date)
+        self.place = d.location
+        first = min(d.spans, key=_span_order) if d.spans else None
+        # most telling first: the finest date, then the most people, countries and a place;
+        # the rest only breaks ties, so the order never depends on the order of the input
+        self.order = (-_precision(d.date), -len(self.persons), -len(self.countries), d.location is None,
+                      -len(d.participants), d.family, d.date or "", d.end_date or "", d.key,
+                      tuple(sorted(d.participants)), d.location or "",
+                      (first.article, first.start, first.end) if first else ("", 0, 0))
+
+
+class _Cluster:
+    """The reports taken to be one event so far: what all of them allow together."""
+
+    __slots__ = ("articles", "countries", "family", "members", "orgs", "persons", "places", "span", "unsure_place")
+
+    def __init__(self, m: _Mention):
+        self.members = [m]
+        self.articles = {m.article}
+        self.persons, self.countries, self.orgs = set(m.persons), set(m.countries), set(m.orgs)
+        self.span = m.span  # the days every report allows
+        self.places = {m.place} if m.place else set()
+        self.unsure_place = False  # reports gave places that exclude each other
+        self.family = m.draft.family
+
+    def add(self, m: _Mention, ee: EventExtractor, ctx) -> None:
+        self.members.append(m)
+        self.articles.add(m.article)
+        self.persons |= m.persons
+        self.countries |= m.countries
+        self.orgs |= m.orgs
+        if m.span is not None:
+            self.span = m.span if self.span is None else (max(self.span[0], m.span[0]), min(self.span[1], m.span[1]))
+        if m.place and m.place not in self.places:
+            self.unsure_place = self.unsure_place or any(not ee._places_compatible(m.place, p, ctx) for p in self.places)
+            self.places.add(m.place)
+
+
+def _merge_events(ee: EventExtractor, drafts: list[Draft], ctx, published: dict) -> list[Draft]:
+    """Reports of one event from different articles become one draft.
+
+    A report joins the event whose reports it fits (`_fits`): of one kind, on days every
+    report allows, with participants that are a part of the others' (a country standing for
+    its people), at no contradicting place. Reports are taken most telling first (a day before
+    a month before none, more people before fewer), so a vague report joins the precise
+    event it fits. A dated report that fits several events equally well joins the one nearest
+    the day its article appeared (news reports the latest event), and stays apart when that
+    does not decide. An undated report joins only the one event of someone it names within a
+    month of its article's publication. Two reports of one article are two events (the
+    extractor kept them apart).
+    Events are found through an index by kind, year and participant, so the work grows with
+    the reports of each participant's year, not with the square of the corpus.
+    """
+    mentions = sorted((_Mention(ee, d, ctx, published) for d in drafts), key=lambda m: m.order)
+    clusters: list[_Cluster] = []
+    index: dict[tuple, list[_Cluster]] = defaultdict(list)
+    for m in mentions:
+        best, best_score, tie = None, None, False
+        seen: set[int] = set()
+        for key in _lookup_keys(m):
+            for c in index.get(key, ()):
+                if id(c) in seen:
+                    continue
+                seen.add(id(c))
+                if not _fits(ee, m, c, ctx):
+                    continue
+                score = _affinity(m, c)
+                if best_score is None or score > best_score:
+                    best, best_score, tie = c, score, False
+                elif score == best_score:
+                    tie = True
+        if tie:
+            log.debug("event report %s (%s, %s) fits several events equally well: kept apart",
+                      m.article, m.draft.key, m.draft.date)
+        if best is not None and not tie:
+            before = _index_keys(best)
+            best.add(m, ee, ctx)
+            for key in _index_keys(best) - before:
+                index[key].append(best)
+        else:
+            c = _Cluster(m)
+            clusters.append(c)
+            for key in _index_keys(c):
+                index[key].append(c)
+    out = []
+    for c in clusters:
+        head, *rest = c.members
+        d = head.draft
+        for m in rest:
+            _absorb(d, m.draft)
+        if len(c.places) > 1:
+            # a city over the country it lies in; between places that exclude each other, the
+            # one most reports give, then the most telling report's
+            votes = Counter(m.place for m in c.members if m.place)
+            first = {p: i for i, p in reversed(list(enumerate(m.place for m in c.members)))}
+            d.location = min(votes, key=lambda p: (ee._is_country(p), -votes[p], first[p]))
+        out.append(d)
+    return out
+
+
+def _years(span) -> list:
+    if span is None:
+        return [None]
+    a, b = (_dt.date.fromordinal(x).year for x in span)
+    return list(range(a, b + 1)) if b - a < 3 else [None]
+
+
+def _index_keys(c: _Cluster) -> set:
+    """Where a cluster is found: by kind and year with each participant; a cluster naming no
+    person also under its countries for reports naming people; every cluster also under no
+    year, for undated reports."""
+    years = (*_years(c.span), None)
+    out = {(c.family, y, a) for y in years for a in (c.persons | c.countries | c.orgs or {""})}
+    if not c.persons:
+        out |= {("no person", c.family, y, a) for y in years for a in c.countries | c.orgs}
+    return out
+
+
+def _lookup_keys(m: _Mention) -> list:
+    if m.span is None:  # an undated report can only join an event of someone it names
+        return [(m.draft.family, None, a) for a in sorted(m.persons)]
+    years = _years(m.span)
+    if m.persons:
+        return [(m.draft.family, y, a) for y in years for a in sorted(m.persons)] + [
+            ("no person", m.draft.family, y, a) for y in years for a in sorted(m.countries | m.orgs)]
+    return [(m.draft.family, y, a) for y in years for a in sorted(m.countries | m.orgs | {""})]
+
+
+def _fits(ee: EventExtractor, m: _Mention, c: _Cluster, ctx) -> bool:
+    """Can this report be one more report of the event the cluster stands for?"""
+    if m.draft.family != c.family or m.article in c.articles:
         return False
-    if a.date and b.date:
-        return True
-    pa, pb = ee._persons(a), ee._persons(b)
-    return bool(pa and pb and (pa & pb))
+    # dates: every report's days must overlap (a day inside a month, a day inside a visit's range)
+    if m.span is not None and c.span is not None and (m.span[0] > c.span[1] or c.span[0] > m.span[1]):
+        return False
+    shared = m.persons & c.persons
+    if m.span is None or c.span is None:
+        if not shared:
+            return False  # undated and no one in common: nothing ties them
+        # an undated report tells of a recent event
+        if m.span is None and c.span is not None and (m.published is None or _distance(c.span, m.published) > RECENT_DAYS):
+            return False
+    # people: one report names a part of the other's, and a person one report does not name
+    # is from a country it names when it names more than one
+    if m.persons and c.persons and not (m.persons <= c.persons or c.persons <= m.persons):
+        return False
+    if m.countries and c.countries and not (m.countries <= c.countries or c.countries <= m.countries):
+        return False
+    for more, less, less_c in ((m.persons, c.persons, c.countries), (c.persons, m.persons, m.countries)):
+        # a report of "Kishida and Yun" (two countries) is not the trilateral with Blinken
+        if len(less_c) > 1 and any(ee._country_of(p, ctx) not in less_c for p in more - less):
+            return False
+    if m.orgs and c.orgs and not (m.orgs & c.orgs):
+        return False
+    # place: no contradiction; two reports of the same day that share a person and differ only
+    # in the city (a dateline taken for the place of a phone call) are still one event, whose
+    # place is then unsure: a further report need only agree with one of its places
+    if m.place and c.places:
+        fits = [ee._places_compatible(m.place, p, ctx) for p in sorted(c.places)]
+        if not (all(fits) or (c.unsure_place and any(fits)) or (shared and _one_day(m.span) and m.span == c.span)):
+            return False
+        if (m.orgs or c.orgs) and not (m.orgs & c.orgs) and m.place not in c.places:
+            return False  # "the G7 summit in Hiroshima" is not the leaders' own talks elsewhere
+    return True
+
+
+def _affinity(m: _Mention, c: _Cluster) -> tuple:
+    """How well a report fits an event it can belong to (to choose between several)."""
+    same_days = m.span is not None and m.span == c.span
+    same_place = bool(m.place) and m.place in c.places
+    # between events a dated report fits equally well, the one nearer the day the article
+    # appeared (an undated report has no such hint: it joins only the one event that fits)
+    near = 0
+    if m.span is not None and m.published is not None:
+        near = -_distance(c.span, m.published) if c.span is not None else -_FAR
+    return (same_days, same_place, len(m.persons & c.persons), len(m.countries & c.countries),
+            len(m.orgs & c.orgs), near)
+
+
+RECENT_DAYS = 31  # an undated report in the news: an event at most this far from the article's date
+_FAR = 1 << 30
+
+
+def _distance(a, b) -> int:
+    """Days between two (first, last) day ranges; 0 when they overlap."""
+    return max(0, a[0] - b[1], b[0] - a[1])
+
+
+def _precision(date: str | None) -> int:
+    return len(date) if date else 0
+
+
+def _one_day(span) -> bool:
+    return span is not None and span[0] == span[1]
+
+
+def _interval(date: str | None, end: str | None):
+    """The days a date allows, as (first, last) day ordinals: a day, a month, a year, a range."""
+    first = _bounds(date)
+    if first is None:
+        return None
+    last = _bounds(end) if end else None
+    if last is not None and last[1] >= first[0]:
+        return (first[0], last[1])
+    return first
+
+
+def _bounds(date: str | None):
+    if not date:
+        return None
+    try:
+        parts = [int(p) for p in date.split("-")]
+        if len(parts) == 1:
+            return (_dt.date(parts[0], 1, 1).toordinal(), _dt.date(parts[0], 12, 31).toordinal())
+        if len(parts) == 2:
+            y, mo = parts
+            nxt = _dt.date(y + (mo == 12), mo % 12 + 1, 1)
+            return (_dt.date(y, mo, 1).toordinal(), nxt.toordinal() - 1)
+        day = _dt.date(*parts[:3]).toordinal()
+        return (day, day)
+    except (ValueError, TypeError):
+        log.debug("unreadable event date %r", date)
+        return None
 
 
 def _kind_rank(kind: str | None) -> int:
