@@ -131,7 +131,8 @@ def test_alternation_finds_what_the_one_big_regex_finds(aliases, pieces):
     text = "".join(pieces)
     big = _compile_alternation(aliases)
     expected = [(m.start(), m.end()) for m in big.finditer(text)]
-    assert [(m.start(), m.end()) for m in Alternation(aliases, starts=_ANY_START).finditer(text)] == expected
+    for few in (0, 64):  # one regex per first letter; one per alias
+        assert [(m.start(), m.end()) for m in Alternation(aliases, starts=_ANY_START, few=few).finditer(text)] == expected
     # from capitals only: each match is the big regex's match at that place, and every
     # match of the big regex that starts with a capital is found
     got = [(m.start(), m.end()) for m in Alternation(aliases, starts=_CAPITAL_START).finditer(text)]

@@ -72,7 +72,22 @@ def _compile_alternation(aliases) -> re.Pattern | None:
 
 _CAPITAL_START = re.compile(r"(?<![\w])[^\W_a-z]")  # a word starting with a capital, digit or non-ASCII letter
 _ANY_START = re.compile(r"(?<![\w])\S")
-_FAMILY_START = re.compile(r"(?<![\w-])\S")
+_FAMILY_START = re.compile(r"(?<![\w-])[^\W_a-z]")  # family names count only when capitalized
+
+
+_FEW_ALIASES = 64
+
+
+@lru_cache(maxsize=16384)
+def _alias_regex(form, alias: str, end: str) -> re.Pattern:
+    return re.compile("(?:" + form(alias) + ")" + end, re.I)
+
+
+@lru_cache(maxsize=1024)
+def _starts_regex(starts: str, firsts: str) -> re.Pattern:
+    """`starts` (which takes one character) kept only where that character begins an alias."""
+    chars = "".join(re.escape(k) + re.escape(k.upper()) for k in firsts)
+    return re.compile(f"(?:{starts})(?<=[{chars}])") if chars else re.compile(r"(?!x)x")
 
 
 class Alternation:
@@ -82,21 +97,27 @@ class Alternation:
     starts (`starts`), only the aliases beginning with that word's first letter.
     `form` writes one alias as a regex; `end` is what must follow a match."""
 
-    def __init__(self, aliases, *, starts: re.Pattern = _ANY_START, form=None, end: str = r"(?![\w])"):
+    def __init__(self, aliases, *, starts: re.Pattern = _ANY_START, form=None, end: str = r"(?![\w])",
+                 few: int = _FEW_ALIASES):
         form = form or alias_regex
         groups: dict[str, list[str]] = {}
         for a in set(aliases):
             groups.setdefault(a[0].lower(), []).append(a)
+        # a few aliases (one article's names): each alias's own regex, compiled once per
+        # process and tried in the alternation's order; many: one alternation per letter
+        small = sum(len(v) for v in groups.values()) <= few
         self._by_first = {
-            k: re.compile("(?:" + "|".join(form(a) for a in sorted(v, key=lambda a: (-len(a), a))) + ")" + end, re.I)
+            k: tuple(_alias_regex(form, a, end) for a in sorted(v, key=lambda a: (-len(a), a))) if small else
+            (re.compile("(?:" + "|".join(form(a) for a in sorted(v, key=lambda a: (-len(a), a))) + ")" + end, re.I),)
             for k, v in groups.items()}
-        # (`starts` takes one character: only those that begin an alias are kept)
-        chars = "".join(re.escape(k) + re.escape(k.upper()) for k in sorted(groups))
-        self._starts = re.compile(f"(?:{starts.pattern})(?<=[{chars}])") if chars else re.compile(r"(?!x)x")
+        self._starts = _starts_regex(starts.pattern, "".join(sorted(groups)))
 
     def match_at(self, text: str, p: int):
-        rx = self._by_first.get(text[p].lower())
-        return rx.match(text, p) if rx is not None else None
+        for rx in self._by_first.get(text[p].lower(), ()):
+            m = rx.match(text, p)
+            if m is not None:
+                return m
+        return None
 
     def finditer(self, text: str, *more: "Alternation"):
         """Matches left to right; with `more` alternations, the longest match of any of them
@@ -107,8 +128,11 @@ class Alternation:
             p = c.start()
             if p < last:
                 continue
-            rx = get(c.group().lower())
-            m = rx.match(text, p) if rx is not None else None
+            m = None
+            for rx in get(c.group().lower(), ()):
+                m = rx.match(text, p)
+                if m is not None:
+                    break
             for other in more:
                 o = other.match_at(text, p)
                 if o is not None and (m is None or o.end() > m.end()):
@@ -624,8 +648,7 @@ class ActorFinder:
                     variants[f] = (kind, key, name)
             for f, val in sorted(variants.items()):
                 local_aliases[norm_key(f)] = val
-            rx = _compile_alternation(variants)
-            for m in rx.finditer(mtext):
+            for m in Alternation(variants).finditer(mtext):
                 val = local_aliases.get(norm_key(m.group(0)))
                 if val and (m.group(0)[:1].isupper()):
                     kind, key, name = val

@@ -15,6 +15,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .prefilter import lower, prefilter
+
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
     "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
@@ -165,11 +167,14 @@ def find_dates(text: str, published: str | None, *, tns: str | None = None,
     `anchor` is the last day the article named: "the next day" counts from it.
     `story_day` is the day the report is about: "the previous day", "earlier in the day".
     `context_year` is a year the paragraph named outright: "May 7" after "March 16, 2023"."""
-    if not _MAYBE_DATE.search(text):
+    low = lower(text)
+    if not prefilter(_MAYBE_DATE).may_match(low) or not _MAYBE_DATE.search(text):
         return []  # (most sentences: no pattern below can match)
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, str, re.Match]] = []
     for kind, rx in _PATTERNS:
+        if not prefilter(rx).may_match(low):
+            continue  # (a few substring tests instead of a scan)
         for m in rx.finditer(text):
             s, e = m.start(), m.end()
             if kind in ("rel_period",) and m.group(0)[:1].isspace():

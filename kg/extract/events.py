@@ -23,6 +23,7 @@ from ..reference import ReferenceKB, slug
 from .actors import DEMONYM, ArticleText, ref_key
 from .agreements import AgreementPhrase, DisputePhrase
 from .dates import find_dates
+from .prefilter import lower, prefilter
 
 
 @dataclass(frozen=True)
@@ -137,17 +138,23 @@ _CLAUSE_LEAD = re.compile(r"(?i)^[\s,;:-]*(when|where|who|which|whom|whose)\b")
 MAX_DATE_GAP = 70  # characters between a trigger and a date that belongs to it
 
 
+_QUOTE_OR_NEWLINE = re.compile('["\n]')
+
+
 def _quoted(text: str) -> list[tuple[int, int]]:
     """Spans inside double quotation marks, closed at paragraph ends."""
     out, start = [], None
-    for i, ch in enumerate(text):
-        if ch == '"':
+    if '"' not in text:
+        return out
+    for m in _QUOTE_OR_NEWLINE.finditer(text):
+        i = m.start()
+        if text[i] == '"':
             if start is None:
                 start = i
             else:
                 out.append((start, i))
                 start = None
-        elif ch == "\n" and start is not None:
+        elif start is not None:
             out.append((start, i))
             start = None
     return out
@@ -341,13 +348,16 @@ class EventExtractor:
     def _sentence(self, ctx: "_Context", sent, sm, ags, dis, blocked):
         at = ctx.at
         text = at.mtext[sent.start:sent.end]
-        if not self.p.any_trigger.search(text):
-            return [], []  # (most sentences: one search instead of one per trigger)
+        low = lower(text)
+        if not (prefilter(self.p.any_trigger).may_match(low) and self.p.any_trigger.search(text)):
+            return [], []  # (most sentences: a few substring tests, else one search, not one per trigger)
         base = sent.start
         # triggers, outside names and outside quotations
         trigs: list[Trig] = []
         taken = []
         for spec in self.p.triggers:
+            if not prefilter(spec.regex).may_match(low):
+                continue
             for m in spec.regex.finditer(text):
                 s, e = base + m.start(), base + m.end()
                 if any(s < te and ts < e for ts, te in taken):

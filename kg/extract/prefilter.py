@@ -1,0 +1,170 @@
+"""Cheap pre-tests for expensive regexes: the literal words a pattern cannot match without.
+
+Python's `re` tries a big alternation branch by branch at every position of the text, so
+a sentence that holds none of a pattern's words still costs a full scan. `Prefilter`
+reads the pattern once (with CPython's own regex parser) and finds a set of strings of
+which every match must contain one, e.g. {"summit", "leaders meeting"} for
+``\\b(?:summits?|leaders'? meetings?)\\b`` (lowercased: the test is on lowercased text, so
+it holds for case-insensitive patterns too). `may_match(low)` is then a few substring tests.
+
+The test is necessary, not sufficient: when it says no, the pattern cannot match; when it
+says yes, run the pattern. A pattern the reader cannot bound (say ``\\w+ed``) gets no
+pre-test and always runs.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+try:  # CPython's parser for the `re` module (re._parser from 3.11, sre_parse before)
+    from re import _constants as _C
+    from re import _parser as _P
+except ImportError:  # pragma: no cover - other Pythons: no pre-tests
+    _P = _C = None
+
+DIGIT = "\0digit"  # "some decimal digit": \d and [0-9]
+_MAX_STRINGS = 96  # literal alternatives multiplied out at most this far
+_DIGITS = re.compile(r"\d")
+# characters that re.IGNORECASE matches to an ASCII letter but str.lower() does not turn into it
+_FOLD = str.maketrans({"ſ": "s", "ı": "i", "K": "k", "ﬅ": "st", "ﬆ": "st"})
+
+
+def lower(text: str) -> str:
+    """The text as `may_match` wants it."""
+    return text.lower().translate(_FOLD)
+
+
+class Prefilter:
+    """`need` is None (no pre-test) or the strings one of which every match contains."""
+
+    def __init__(self, pattern: re.Pattern | str):
+        p = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+        flags = pattern.flags if isinstance(pattern, re.Pattern) else 0
+        try:
+            need = _need(list(_P.parse(p, flags))) if _P is not None else None
+        except Exception:  # noqa: BLE001 - a pattern this reader does not follow: no pre-test
+            need = None
+        self.need: frozenset[str] | None = frozenset(need) if need else None
+        self._words = tuple(sorted(s for s in self.need if s != DIGIT)) if self.need else ()
+        self._digit = bool(self.need and DIGIT in self.need)
+
+    def may_match(self, low: str) -> bool:
+        """False only if the pattern cannot match `low` (text passed through `lower`)."""
+        if self.need is None:
+            return True
+        for w in self._words:
+            if w in low:
+                return True
+        return self._digit and _DIGITS.search(low) is not None
+
+
+@lru_cache(maxsize=512)
+def prefilter(pattern: re.Pattern) -> Prefilter:
+    return Prefilter(pattern)
+
+
+# ------------------------------------------------------------------ reading the parse tree
+
+def _items(seq):
+    """The items of a parsed sequence with groups opened up (a group's content is part of
+    the text the sequence matches, wherever the group's flags say case does not matter)."""
+    for op, av in seq:
+        if op is _C.SUBPATTERN:
+            yield from _items(av[-1])
+        elif op is _C.ATOMIC_GROUP:
+            yield from _items(av)
+        else:
+            yield op, av
+
+
+def _zero_width(op) -> bool:
+    return op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT)
+
+
+def _literals(seq) -> set[str] | None:
+    """Every string `seq` can match, if it matches only literal text (with alternatives)."""
+    out = {""}
+    for op, av in _items(seq):
+        if op is _C.LITERAL:
+            out = {s + chr(av).lower() for s in out}
+        elif _zero_width(op):
+            continue
+        elif op is _C.BRANCH:
+            alts = [_literals(a) for a in av[1]]
+            if any(a is None for a in alts):
+                return None
+            union = set().union(*alts)
+            if len(out) * len(union) > _MAX_STRINGS:
+                return None
+            out = {s + u for s in out for u in union}
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] == av[1] == 1:
+            inner = _literals(av[2])
+            if inner is None:
+                return None
+            out = {s + u for s in out for u in inner}
+        else:
+            return None
+    return out
+
+
+def _digits_only(av) -> bool:
+    """An [...] set that matches decimal digits only."""
+    for op, x in av:
+        if op is _C.CATEGORY and x in (_C.CATEGORY_DIGIT, _C.CATEGORY_UNI_DIGIT):
+            continue
+        if op is _C.RANGE and ord("0") <= x[0] <= x[1] <= ord("9"):
+            continue
+        if op is _C.LITERAL and chr(x).isdigit():
+            continue
+        return False
+    return True
+
+
+def _need(seq) -> set[str] | None:
+    """Strings one of which every match of `seq` contains, the most selective found."""
+    cands: list[set[str]] = []
+    stretch = {""}  # the literal text matched since the last non-literal item
+
+    def close() -> None:
+        nonlocal stretch
+        if "" not in stretch:
+            cands.append(stretch)
+        stretch = {""}
+
+    for op, av in _items(seq):
+        if op is _C.LITERAL:
+            stretch = {s + chr(av).lower() for s in stretch}
+        elif _zero_width(op):
+            continue  # "ab\bcd" still needs "abcd"
+        elif op is _C.BRANCH:
+            alts = [_literals(a) for a in av[1]]
+            if all(a is not None for a in alts):
+                union = set().union(*alts)
+                if len(stretch) * len(union) <= _MAX_STRINGS:
+                    stretch = {s + u for s in stretch for u in union}
+                    continue
+            close()
+            subs = [_need(a) for a in av[1]]
+            if all(s for s in subs):
+                cands.append(set().union(*subs))
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", None)):
+            lo, _hi, inner = av
+            if lo == _hi == 1:
+                lits = _literals(inner)
+                if lits is not None and len(stretch) * len(lits) <= _MAX_STRINGS:
+                    stretch = {s + u for s in stretch for u in lits}
+                    continue
+            close()
+            if lo >= 1:
+                sub = _need(inner)
+                if sub:
+                    cands.append(sub)
+        elif op is _C.IN and _digits_only(av):
+            close()
+            cands.append({DIGIT})
+        else:
+            close()
+    close()
+    if not cands:
+        return None
+    return max(cands, key=lambda c: (min(1 if s == DIGIT else len(s) for s in c), -len(c)))

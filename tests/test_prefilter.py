@@ -1,0 +1,49 @@
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.extract import dates, events
+from kg.extract.prefilter import DIGIT, Prefilter, lower
+
+
+def need(p, flags=0):
+    return Prefilter(re.compile(p, flags)).need
+
+
+def test_the_words_a_pattern_needs():
+    assert need(r"\b(?:summits?|leaders'? meetings?)\b") == {"summit", " meeting"}
+    assert need(r"(?i)\bmet(?=\s+with)") == {"met"}  # lookarounds take no text
+    assert need(r"(?:state|official) visit") == {"state visit", "official visit"}
+    assert need(r"Summit") == {"summit"}  # the test is on lowercased text
+    assert need(r"(?P<y>\d{4})-\d\d") in ({"-"}, {DIGIT})
+    assert need(r"\w+ed\b") == {"ed"}
+
+
+def test_no_pretest_where_a_pattern_needs_no_word():
+    assert need(r"(?:talks|\w+)") is None
+    assert need(r"\w+\s\w") is None
+    assert Prefilter(re.compile(r"\w+\s\w")).may_match("anything")
+
+
+def test_may_match_says_no_only_without_the_words():
+    f = Prefilter(re.compile(r"(?i)\b(?:held|hold) talks\b"))
+    assert f.may_match(lower("They HELD TALKS on Monday"))
+    assert not f.may_match(lower("They talked on Monday"))
+    d = Prefilter(re.compile(r"\d+"))
+    assert d.may_match(lower("in 3 days")) and not d.may_match(lower("in three days"))
+
+
+_PATTERNS = ([events.patterns().any_trigger] + [t.regex for t in events.patterns().triggers]
+             + [rx for _k, rx in dates._PATTERNS] + [dates._MAYBE_DATE])
+_WORDS = sorted({w for p in _PATTERNS for w in (Prefilter(p).need or ()) if w != DIGIT})
+_PIECES = _WORDS + [" ", "  ", ", ", ".", "-", "\n", "'", '"', "x", "Seoul", "Kishida", "7", "2025", "MET", "Summit",
+                    "ſ", "İ", "Jan.", "with", "the", "He", "Visited", "on"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14), st.sampled_from(_PATTERNS))
+def test_the_pretest_never_hides_a_match(pieces, rx):
+    text = "".join(pieces)
+    if rx.search(text):
+        assert Prefilter(rx).may_match(lower(text)), (rx.pattern[:80], text)
