@@ -202,11 +202,10 @@ class _Mention:
 class _Cluster:
     """The reports taken to be one event so far: what all of them allow together."""
 
-    __slots__ = ("articles", "countries", "family", "members", "orgs", "persons", "places", "span", "unsure_place")
+    __slots__ = ("countries", "family", "members", "orgs", "persons", "places", "span", "unsure_place")
 
     def __init__(self, m: _Mention):
         self.members = [m]
-        self.articles = {m.article}
         self.persons, self.countries, self.orgs = set(m.persons), set(m.countries), set(m.orgs)
         self.span = m.span  # the days every report allows
         self.places = {m.place} if m.place else set()
@@ -215,7 +214,6 @@ class _Cluster:
 
     def add(self, m: _Mention, ee: EventExtractor, ctx) -> None:
         self.members.append(m)
-        self.articles.add(m.article)
         self.persons |= m.persons
         self.countries |= m.countries
         self.orgs |= m.orgs
@@ -236,8 +234,8 @@ def _merge_events(ee: EventExtractor, drafts: list[Draft], ctx, published: dict)
     event it fits. A dated report that fits several events equally well joins the one nearest
     the day its article appeared (news reports the latest event), and stays apart when that
     does not decide. An undated report joins only the one event of someone it names within a
-    month of its article's publication. Two reports of one article are two events (the
-    extractor kept them apart).
+    month of its article's publication. Reports from one article follow the same rules (the
+    parts of a very long article are extracted apart).
     Events are found through an index by kind, year and participant, so the work grows with
     the reports of each participant's year, not with the square of the corpus.
     """
@@ -318,7 +316,7 @@ def _lookup_keys(m: _Mention) -> list:
 
 def _fits(ee: EventExtractor, m: _Mention, c: _Cluster, ctx) -> bool:
     """Can this report be one more report of the event the cluster stands for?"""
-    if m.draft.family != c.family or m.article in c.articles:
+    if m.draft.family != c.family:
         return False
     # dates: every report's days must overlap (a day inside a month, a day inside a visit's range)
     if m.span is not None and c.span is not None and (m.span[0] > c.span[1] or c.span[0] > m.span[1]):
