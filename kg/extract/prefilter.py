@@ -44,6 +44,8 @@ class Prefilter:
             need = _need(list(_P.parse(p, flags))) if _P is not None else None
         except Exception:  # noqa: BLE001 - a pattern this reader does not follow: no pre-test
             need = None
+        if need:  # a string holding another of the set adds nothing: "arrived in" beside "arrived"
+            need = {s for s in need if s == DIGIT or not any(t != s and t != DIGIT and t in s for t in need)}
         self.need: frozenset[str] | None = frozenset(need) if need else None
         self._words = tuple(sorted(s for s in self.need if s != DIGIT)) if self.need else ()
         self._digit = bool(self.need and DIGIT in self.need)
