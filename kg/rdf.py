@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from . import resources
 from .model import COUNTRY, ORGANIZATION, PERSON, PLACE, Resolved, Sentence, Span
@@ -138,7 +139,7 @@ def sentence_iri(span: Span) -> URIRef:
 
 def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontology: bool = True) -> Graph:
     kb = kb or load_reference()
-    g = Graph()
+    g = Graph(store=SimpleMemory())  # (no named graphs here: adds and scans about 2x faster than Memory)
     bind_prefixes(g)
     if include_ontology:
         for t in ontology_graph():
