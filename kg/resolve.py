@@ -231,11 +231,12 @@ def _merge_events(ee: EventExtractor, drafts: list[Draft], ctx, published: dict)
     report allows, with participants that are a part of the others' (a country standing for
     its people), at no contradicting place. Reports are taken most telling first (a day before
     a month before none, more people before fewer), so a vague report joins the precise
-    event it fits. A dated report that fits several events equally well joins the one nearest
-    the day its article appeared (news reports the latest event), and stays apart when that
-    does not decide. An undated report joins only the one event of someone it names within a
-    month of its article's publication. Reports from one article follow the same rules (the
-    parts of a very long article are extracted apart).
+    event it fits. A report that fits several events equally well joins the one nearest the
+    day its article appeared (news reports the latest event), else the one more reports tell
+    of, else stays an event of its own that draws no other report. An undated report joins
+    only an event of someone it names within a month of its article's publication. Reports
+    from one article follow the same rules (the parts of a very long article are extracted
+    apart).
     Events are found through an index by kind, year and participant, so the work grows with
     the reports of each participant's year, not with the square of the corpus.
     """
@@ -268,8 +269,9 @@ def _merge_events(ee: EventExtractor, drafts: list[Draft], ctx, published: dict)
         else:
             c = _Cluster(m)
             clusters.append(c)
-            for key in _index_keys(c):
-                index[key].append(c)
+            if not tie:  # a report that could be one of several events draws no other report to it
+                for key in _index_keys(c):
+                    index[key].append(c)
     out = []
     for c in clusters:
         head, *rest = c.members
@@ -356,13 +358,13 @@ def _affinity(m: _Mention, c: _Cluster) -> tuple:
     """How well a report fits an event it can belong to (to choose between several)."""
     same_days = m.span is not None and m.span == c.span
     same_place = bool(m.place) and m.place in c.places
-    # between events a dated report fits equally well, the one nearer the day the article
-    # appeared (an undated report has no such hint: it joins only the one event that fits)
+    # between events a report fits equally well, the one nearer the day its article appeared
+    # (an undated report has no such hint), then the one more reports tell of
     near = 0
     if m.span is not None and m.published is not None:
         near = -_distance(c.span, m.published) if c.span is not None else -_FAR
     return (same_days, same_place, len(m.persons & c.persons), len(m.countries & c.countries),
-            len(m.orgs & c.orgs), near)
+            len(m.orgs & c.orgs), near, len(c.members))
 
 
 RECENT_DAYS = 31  # an undated report in the news: an event at most this far from the article's date

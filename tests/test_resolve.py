@@ -149,16 +149,19 @@ def test_a_vague_report_joins_the_event_nearest_its_article(kb):
     reports = [report("a", KISHIDA, YUN, date="2015-03-05"), report("b", KISHIDA, YUN, date="2015-03-25")]
     assert groups(kb, *reports, report("c", KISHIDA, YUN, date="2015-03", published="2015-03-27")) == [["a"], ["b", "c"]]
     assert groups(kb, *reports, report("c", KISHIDA, YUN, date="2015-03", published="2015-03-06")) == [["a", "c"], ["b"]]
-    # equally near both: it stays apart rather than guess
-    assert groups(kb, *reports, report("c", KISHIDA, YUN, date="2015-03", published="2015-03-15")) == [["a"], ["b"], ["c"]]
+    # equally near both: it stays apart rather than guess, and draws no other vague report
+    assert groups(kb, *reports, report("c", KISHIDA, YUN, date="2015-03", published="2015-03-15"),
+                  report("d", KISHIDA, YUN, date="2015-03", published="2015-03-15")) == [["a"], ["b"], ["c"], ["d"]]
 
 
 def test_an_undated_report_joins_the_one_recent_event_of_its_people(kb):
     assert groups(kb, report("a", KISHIDA, YUN, date="2015-03-21"),
                   report("b", KISHIDA, KOREA, published="2015-03-31")) == [["a", "b"]]
-    # two events of theirs that month: which one is unsaid
-    assert groups(kb, report("a", KISHIDA, YUN, date="2015-03-05"), report("b", KISHIDA, YUN, date="2015-03-21"),
-                  report("c", KISHIDA, YUN, published="2015-03-31")) == [["a"], ["b"], ["c"]]
+    # two events of theirs that month: which one is unsaid, unless more reports tell of one
+    two = [report("a", KISHIDA, YUN, date="2015-03-05"), report("b", KISHIDA, YUN, date="2015-03-21")]
+    assert groups(kb, *two, report("c", KISHIDA, YUN, published="2015-03-31")) == [["a"], ["b"], ["c"]]
+    assert groups(kb, *two, report("b2", KISHIDA, YUN, date="2015-03-21"),
+                  report("c", KISHIDA, YUN, published="2015-03-31")) == [["a"], ["b", "b2", "c"]]
     # an event a year before the article is not what an undated report tells
     assert groups(kb, report("a", KISHIDA, YUN, date="2014-03-21"),
                   report("b", KISHIDA, YUN, published="2015-03-31")) == [["a"], ["b"]]
