@@ -120,7 +120,7 @@ def test_a_hyphenated_given_name_may_start_like_a_month(run):
     assert any(m.kind == PERSON and m.name == "Jang Jun-eun" for m in x.mentions)
 
 
-_WORDS = ["Kim", "kim", "Lee", "Lee Jae", "Jae-myung", "U.S.", "Abe", "abe's", "Japan", "Japan-Korea", "Seoul", "O'Neil"]
+_WORDS = ["Kim", "kim", "Ki", "Lee", "Lee Jae", "Lees", "Jae-myung", "U.S.", "Abe", "abe's", "Japan", "Japan-Korea", "Seoul", "O'Neil"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -106,14 +106,42 @@ class Alternation:
         # a few aliases (one article's names): each alias's own regex, compiled once per
         # process and tried in the alternation's order; many: one alternation per letter
         small = sum(len(v) for v in groups.values()) <= few
-        self._by_first = {
-            k: tuple(_alias_regex(form, a, end) for a in sorted(v, key=lambda a: (-len(a), a))) if small else
-            (re.compile("(?:" + "|".join(form(a) for a in sorted(v, key=lambda a: (-len(a), a))) + ")" + end, re.I),)
-            for k, v in groups.items()}
+
+        def order(a: str):
+            return (-len(a), a)
+
+        def one(members) -> re.Pattern:
+            return re.compile("(?:" + "|".join(form(a) for a in sorted(members, key=order)) + ")" + end, re.I)
+
+        self._by_prefix: dict[str, tuple[re.Pattern, ...]] = {}
+        if small:
+            self._by_first = {k: tuple(_alias_regex(form, a, end) for a in sorted(v, key=order))
+                              for k, v in groups.items()}
+        else:
+            # many: one alternation per first three letters (with the aliases that do not begin
+            # with three letters and share the first), and one per first character for those
+            by3: dict[str, list[str]] = {}
+            odd: dict[str, list[str]] = {}
+            for k, v in groups.items():
+                for a in v:
+                    if len(a) >= 3 and a[:3].isalpha():
+                        by3.setdefault(a[:3].lower(), []).append(a)
+                    else:
+                        odd.setdefault(k, []).append(a)
+            self._by_prefix = {k: (one(v + odd.get(k[0], [])),) for k, v in by3.items()}
+            self._by_first = {k: (one(v),) for k, v in odd.items()}
         self._starts = _starts_regex(starts.pattern, "".join(sorted(groups)))
 
+    def _at(self, text: str, p: int) -> tuple[re.Pattern, ...]:
+        """The regexes to try at `p`."""
+        if self._by_prefix:
+            rxs = self._by_prefix.get(text[p:p + 3].lower())
+            if rxs is not None:
+                return rxs
+        return self._by_first.get(text[p].lower(), ())
+
     def match_at(self, text: str, p: int):
-        for rx in self._by_first.get(text[p].lower(), ()):
+        for rx in self._at(text, p):
             m = rx.match(text, p)
             if m is not None:
                 return m
@@ -123,13 +151,13 @@ class Alternation:
         """Matches left to right; with `more` alternations, the longest match of any of them
         at each place (as one alternation of all their aliases would give)."""
         last = 0
-        get = self._by_first.get
+        at = self._at
         for c in self._starts.finditer(text):
             p = c.start()
             if p < last:
                 continue
             m = None
-            for rx in get(c.group().lower(), ()):
+            for rx in at(text, p):
                 m = rx.match(text, p)
                 if m is not None:
                     break
