@@ -23,7 +23,7 @@ import kg
 from kg import query as Q
 from kg import store as S
 
-from .synthetic import generate
+from .synthetic import generate, write_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -129,7 +129,7 @@ def main(argv=None) -> None:
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds before one run is stopped")
     ap.add_argument("--budget", type=float, default=30.0, help="seconds of runs per query before stopping early")
     ap.add_argument("--engines", default="rdflib,oxigraph")
-    ap.add_argument("--synthetic", type=Path, help="reuse graph.nt and inferred.nt from this folder")
+    ap.add_argument("--synthetic", type=Path, help="reuse graph.nt, inferred.nt (and summary.nt) from this folder")
     ap.add_argument("--json", type=Path, help="write the results here")
     args = ap.parse_args(argv)
     engines = args.engines.split(",")
@@ -137,7 +137,7 @@ def main(argv=None) -> None:
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         work = Path(tmp)
         kg.build([ROOT / "seeds"], out=work / "seed")
-        seed_files = [p for p in (work / "seed" / "graph.ttl", work / "seed" / "inferred.ttl") if p.exists()]
+        seed_files = Q.default_graph_files(work / "seed")
         print("seed graph:", flush=True)
         results.append(bench_graph("seed", seed_files, work, runs=args.runs, timeout=args.timeout,
                                    budget=args.budget, engines=engines))
@@ -148,8 +148,11 @@ def main(argv=None) -> None:
                 t = time.perf_counter()
                 na, ni = generate(syn, args.triples, seed_build=work / "seed")
                 print(f"synthetic graph: {na} + {ni} triples in {time.perf_counter() - t:.1f}s", flush=True)
+            if not (syn / "summary.nt").exists():      # a folder from before summaries
+                write_summary(syn, [syn / "graph.nt", syn / "inferred.nt"])
             label = f"{round(args.triples / 1e6, 2):g}M" if args.triples >= 1e6 else f"{args.triples // 1000}k"
-            results.append(bench_graph(label, [syn / "graph.nt", syn / "inferred.nt"], work, runs=args.runs,
+            files = [syn / "graph.nt", syn / "inferred.nt", syn / "summary.nt"]
+            results.append(bench_graph(label, files, work, runs=args.runs,
                                        timeout=args.timeout, budget=args.budget, engines=engines))
     print()
     for r in results:

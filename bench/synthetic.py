@@ -12,7 +12,9 @@ label look-ups stay unambiguous. The inferred part mirrors what OWL 2 RL reasoni
 to kg's data (superclasses, kg:participatedIn, kg:signed, the SEM / schema.org / PROV-O
 alignments).
 
-    python -m bench.synthetic --triples 1000000 --out /tmp/synth     # writes graph.nt, inferred.nt
+    python -m bench.synthetic --triples 1000000 --out /tmp/synth     # graph.nt, inferred.nt, summary.nt
+
+summary.nt is what `kg build` writes as summary.ttl: kg.summary run on the other two.
 
 Deterministic for a given --seed.
 """
@@ -126,7 +128,27 @@ def generate(out: Path, triples: int, *, seed: int = 7, seed_build: Path | None 
         while w.na + w.ni < triples:
             _article(w, rng, k, pools)
             k += 1
+    write_summary(out, [out / "graph.nt", out / "inferred.nt"])
     return w.na, w.ni
+
+
+def write_summary(out: Path, files: list[Path]) -> int:
+    """out/summary.nt: kg.summary of the triples in `files` (N-Triples), as `kg build`
+    computes summary.ttl; returns its number of triples."""
+    from kg.store import to_oxigraph, to_rdflib
+    from kg.summary import PREDICATES, summarize
+
+    wanted = {ox.NamedNode(str(p)) for p in PREDICATES}
+    triples = []
+    for f in files:
+        for t in ox.parse(path=str(f), format=ox.RdfFormat.N_TRIPLES):
+            if t.predicate in wanted:
+                triples.append((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    summary = summarize([triples])
+    memo: dict = {}
+    lines = sorted(f"{to_oxigraph(s, memo)} {to_oxigraph(p, memo)} {to_oxigraph(o, memo)} ." for s, p, o in summary)
+    (out / "summary.nt").write_text("".join(x + "\n" for x in lines), encoding="utf-8")
+    return len(lines)
 
 
 def _zipf(rng: random.Random, pool: list, s: float = 1.0):
@@ -305,12 +327,13 @@ def _article(w: Writer, rng: random.Random, k: int, pools: dict) -> None:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--triples", type=int, default=1_000_000, help="about how many triples in all")
-    ap.add_argument("--out", type=Path, required=True, help="folder for graph.nt and inferred.nt")
+    ap.add_argument("--out", type=Path, required=True, help="folder for graph.nt, inferred.nt and summary.nt")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--seed-build", type=Path, help="a kg build of seeds/ to start from (default: build one)")
     args = ap.parse_args(argv)
     na, ni = generate(args.out, args.triples, seed=args.seed, seed_build=args.seed_build)
-    print(f"{na} asserted + {ni} inferred = {na + ni} triples -> {args.out}/graph.nt, {args.out}/inferred.nt")
+    print(f"{na} asserted + {ni} inferred = {na + ni} triples -> {args.out}/graph.nt, {args.out}/inferred.nt"
+          f" (and {args.out}/summary.nt)")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from . import store as st
               help="A query parameter (repeatable). Nodes may be given by IRI or label, dates as "
                    "YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--graph", "-g", "graphs", multiple=True, type=click.Path(dir_okay=False),
-              help="RDF file to query (repeatable; default build/graph.ttl and build/inferred.ttl).")
+              help="RDF file to query (repeatable; default build/graph.ttl, inferred.ttl and summary.ttl).")
 @click.option("--store", metavar="oxigraph:DIR", help="Query an on-disk Oxigraph store instead.")
 @click.option("--endpoint", metavar="URL", help="Query a SPARQL endpoint instead (Oxigraph: http://HOST:PORT/query).")
 @click.option("--format", "-f", "fmt", type=click.Choice(q.FORMATS), default="table", show_default=True,
@@ -31,7 +31,9 @@ def query_cmd(query: str | None, list_: bool, params: tuple[str, ...], graphs: t
     Parameters are bound as RDF terms, never pasted into the query. A node parameter
     takes an IRI (or kgr:person/...) or a label, which is looked up among rdfs:label,
     skos:altLabel and skos:hiddenLabel. `kg query --list` shows the packaged queries;
-    each .rq file's header tells what it answers and which parameters it takes.
+    each .rq file's header tells what it answers and which parameters it takes. Queries
+    that can return thousands of rows give one page (see `page` in --list): the next
+    page with -p offset=N, every row with -p limit=0.
 
     Example: kg query last-meeting-before -p actor1="Yoon Suk Yeol" -p actor2="Fumio Kishida" -p before=2025
     """
@@ -44,11 +46,15 @@ def query_cmd(query: str | None, list_: bool, params: tuple[str, ...], graphs: t
         if not query:
             raise click.UsageError("give a query name or file (kg query --list shows the names)")
         width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-        out = q.execute(query, q.parse_param_args(params), fmt=fmt, graphs=list(graphs) or None,
-                        store=store, endpoint=endpoint, width=width)
+        result = q.run(q.load_query(query), q.parse_param_args(params), graphs=list(graphs) or None,
+                       store=store, endpoint=endpoint)
+        out = q.render(result, fmt, width=width)
     except KgError as exc:
         raise KgClickError(exc) from None
     click.echo(out)
+    note = q.page_note(result)
+    if note:
+        click.echo(note, err=True)
 
 
 @click.command("push", context_settings=CONTEXT)
@@ -56,7 +62,7 @@ def query_cmd(query: str | None, list_: bool, params: tuple[str, ...], graphs: t
               help="The server's Graph Store endpoint (Oxigraph: http://HOST:PORT/store).")
 @click.option("--graph-iri", metavar="IRI", help="Load into this named graph (default: the default graph).")
 @click.option("--graph", "-g", "graphs", multiple=True, type=click.Path(dir_okay=False),
-              help="RDF file to load (repeatable; default build/graph.ttl and build/inferred.ttl).")
+              help="RDF file to load (repeatable; default build/graph.ttl, inferred.ttl and summary.ttl).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=st.DEFAULT_BATCH, show_default=True,
               metavar="N", help="Triples per request.")
 def push_cmd(endpoint: str, graph_iri: str | None, graphs: tuple[str, ...], batch_size: int) -> None:

@@ -31,7 +31,13 @@ Each packaged query opens with a comment header:
     # param: from (date, optional) earliest date, as YYYY, YYYY-MM or YYYY-MM-DD
     # param: actor (node kg:Person) a person: IRI or label
     # requires: reasoning
+    # page: 100
     # example: kg query timeline --param from=2020
+
+`requires` names what the query reads beyond graph.ttl: `reasoning` (inferred.ttl),
+`summary` (summary.ttl, kg.summary), or both, comma-separated. `page: N` makes the query
+paged: it takes `limit` (rows per page, default N, 0 for all) and `offset` (rows to skip),
+added to the query as LIMIT and OFFSET, and the result says when more rows follow.
 
 Parameter types: `node` (an IRI, `kgr:…`/`kg:…`, or a label or other name resolved to
 the node; an optional class narrows the lookup), `date` (xsd:date, xsd:gYearMonth or
@@ -106,6 +112,11 @@ class QuerySpec:
     example: str = ""
     requires: str = ""
     declared: bool = False          # True when the header declares the parameters
+    page: int = 0                   # rows per page by default; 0: not paged
+
+    def needs(self, what: str) -> bool:
+        """Whether the header's `requires` names `what` (reasoning, summary)."""
+        return what in {w.strip() for w in self.requires.split(",")}
 
 
 _HEADER_LINE = re.compile(r"^#\s?(\w+):\s*(.*)$")
@@ -166,16 +177,30 @@ def _expand_curie(value: str) -> str:
     return PREFIXES[prefix] + local if prefix in PREFIXES and not local.startswith("//") else value
 
 
+PAGE_PARAMS = ("limit", "offset")
+
+
 def spec_from_text(text: str, name: str, path: Path | None = None) -> QuerySpec:
-    header = parse_header(text, source=str(path or name))
+    source = str(path or name)
+    header = parse_header(text, source=source)
     params = tuple(header["params"])
     variables = query_variables(text)
     for p in params:
         if p.name not in variables:
-            raise QueryError(f"param {p.name} is not a variable of the query", source=str(path or name))
+            raise QueryError(f"param {p.name} is not a variable of the query", source=source)
+    page = 0
+    if "page" in header:
+        if not re.fullmatch(r"[1-9]\d*", header["page"]):
+            raise QueryError(f"page: {header['page']!r} is not a number of rows", source=source)
+        page = int(header["page"])
+        taken = [n for n in PAGE_PARAMS if n in variables or n in {p.name for p in params}]
+        if taken:
+            raise QueryError(f"a paged query cannot have a variable or parameter named {taken[0]}", source=source)
+        params += (Param("limit", "integer", None, True, f"rows per page (default {page}; 0: all rows)"),
+                   Param("offset", "integer", None, True, "rows to skip (default 0)"))
     return QuerySpec(name=name, text=text, path=path, title=header.get("title", ""),
                      answers=header.get("answers", ""), params=params, example=header.get("example", ""),
-                     requires=header.get("requires", ""), declared=bool(params))
+                     requires=header.get("requires", ""), declared=bool(params), page=page)
 
 
 def list_queries() -> list[QuerySpec]:
@@ -223,7 +248,9 @@ def listing() -> str:
     width = max((len(s.name) for s in specs), default=0)
     lines = []
     for s in specs:
-        note = " (needs the reasoned graph)" if s.requires == "reasoning" else ""
+        note = " (needs the reasoned graph)" if s.needs("reasoning") else ""
+        if s.page:
+            note += f" ({s.page} rows a page)"
         lines.append(f"{s.name:<{width}}  {s.title}{note}")
         if s.params:
             ps = " ".join(f"[{p.name}=…]" if p.optional else f"{p.name}=…" for p in s.params)
@@ -461,6 +488,17 @@ def _binds(toks: list, kind: str, open_i: int, close_i: int, var: str) -> bool:
     return False
 
 
+def _filters_mention(toks: list, open_i: int, close_i: int, var: str) -> bool:
+    """Whether a FILTER of this group, or of a group within it (not a sub-select's, nor
+    one in a FILTER, MINUS or SERVICE), mentions ?var."""
+    for what, i, j in _children(toks, open_i + 1, close_i):
+        if what == "filter" and any(t[0] == "var" and t[1][1:] == var for t in toks[i:j]):
+            return True
+        if what in ("union", "group", "optional", "graph") and _filters_mention(toks, i, j, var):
+            return True
+    return False
+
+
 def with_values(text: str, bindings: Mapping[str, object]) -> tuple[str, list[tuple[int, int]]]:
     """The query with a one-row `VALUES` block for `bindings` at the start of its WHERE
     group, which then sees the values in its filters as initBindings would.
@@ -472,6 +510,13 @@ def with_values(text: str, bindings: Mapping[str, object]) -> tuple[str, list[tu
     MINUS, BIND or VALUES; for a sub-select, a plain projected variable and no LIMIT or
     OFFSET). Joining the value there rather than outside changes no answer. Groups in
     FILTER, MINUS and SERVICE are left alone.
+
+    It is also put at the start of each inner group (not a sub-select) whose FILTERs, or
+    those of groups within it, mention the variable, so that the filter sees the value there as it does under
+    initBindings, which pre-bind a variable in every group: a UNION branch such as
+    `{ ?x a kg:Article FILTER(!BOUND(?publisher)) }` is then empty when the parameter is
+    given, on every source. The packaged queries use such branches to start from the
+    parameter's value when it is given and from everything when it is not.
 
     Returns the new text and the insertions as (offset in `text`, length), so that error
     positions can be mapped back."""
@@ -504,7 +549,8 @@ def with_values(text: str, bindings: Mapping[str, object]) -> tuple[str, list[tu
             if what not in ("select", "union", "group", "optional", "graph"):
                 continue
             kind = "select" if what == "select" else "group"
-            keep = {n for n in names if _binds(toks, kind, i, j, n)}
+            keep = {n for n in names if _binds(toks, kind, i, j, n)
+                    or (kind == "group" and _filters_mention(toks, i, j, n))}
             if not keep:
                 continue
             if what == "select":
@@ -560,6 +606,8 @@ class Result:
     vars: list[str] = field(default_factory=list)
     rows: list[tuple] = field(default_factory=list)
     boolean: bool | None = None
+    more: bool = False              # a paged query has rows past this page
+    offset: int = 0                 # of a paged query: the rows skipped before this page
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -693,13 +741,13 @@ def load_graph(files: Iterable[str | Path]) -> Graph:
 
 
 def default_graph_files(build: str | Path = "build") -> list[Path]:
-    """`build/graph.ttl`, and `build/inferred.ttl` when it exists."""
+    """`build/graph.ttl`, and `build/inferred.ttl` and `build/summary.ttl` (kg.summary)
+    when they exist."""
     build = Path(build)
     graph = build / "graph.ttl"
     if not graph.is_file():
         raise InputError(f"{graph}: no graph; run `kg build` first or give --graph FILE")
-    inferred = build / "inferred.ttl"
-    return [graph, inferred] if inferred.is_file() else [graph]
+    return [graph] + [p for p in (build / "inferred.ttl", build / "summary.ttl") if p.is_file()]
 
 
 def open_source(*, graphs: Sequence[str | Path] | None = None, store: str | None = None,
@@ -722,6 +770,7 @@ def open_source(*, graphs: Sequence[str | Path] | None = None, store: str | None
 # --------------------------------------------------------------------------- parameters
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_OWL_CLASS = PREFIXES["owl"] + "Class"
 _LABEL_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?node ?tier WHERE {
@@ -732,10 +781,17 @@ SELECT DISTINCT ?node ?tier WHERE {
   FILTER(!BOUND(?cls) || EXISTS { ?node a/rdfs:subClassOf* ?cls })
 } ORDER BY ?tier ?node"""
 _EXACT = _LABEL_QUERY % {"x": "?value", "filter": ""}
-_FOLDED = _LABEL_QUERY % {"x": "?label", "filter": "FILTER(isLiteral(?label) && LCASE(STR(?label)) = LCASE(STR(?value)))"}
-_WORDS = _LABEL_QUERY % {"x": "?label", "filter": (
-    'FILTER(isLiteral(?label) && CONTAINS(CONCAT(" ", LCASE(STR(?label)), " "), '
-    'CONCAT(" ", LCASE(STR(?value)), " ")))')}
+_FOLDED_FILTER = "FILTER(isLiteral(?label) && LCASE(STR(?label)) = LCASE(STR(?value)))"
+_WORDS_FILTER = ('FILTER(isLiteral(?label) && CONTAINS(CONCAT(" ", LCASE(STR(?label)), " "), '
+                 'CONCAT(" ", LCASE(STR(?value)), " ")))')
+_FOLDED = _LABEL_QUERY % {"x": "?label", "filter": _FOLDED_FILTER}
+_WORDS = _LABEL_QUERY % {"x": "?label", "filter": _WORDS_FILTER}
+# The same look-ups among the nodes of a class, found first: for a small class
+# (owl:Class) far fewer labels to compare than all of them. Same answers.
+_IN_CLASS = _LABEL_QUERY.replace("SELECT DISTINCT ?node ?tier WHERE {",
+                                 "SELECT DISTINCT ?node ?tier WHERE {\n  ?cls0 rdfs:subClassOf* ?cls . ?node a ?cls0 .")
+_FOLDED_IN_CLASS = _IN_CLASS % {"x": "?label", "filter": _FOLDED_FILTER}
+_WORDS_IN_CLASS = _IN_CLASS % {"x": "?label", "filter": _WORDS_FILTER}
 
 
 def date_term(value: str) -> Literal:
@@ -785,7 +841,9 @@ def resolve_node(source: Source, value: str, cls: str | None = None) -> URIRef:
     bindings: dict[str, object] = {"value": Literal(text)}
     if cls:
         bindings["cls"] = URIRef(cls)
-    for q in (_EXACT, _FOLDED, _WORDS) if len(text) >= 3 else (_EXACT, _FOLDED):
+    small_class = cls == _OWL_CLASS
+    folded, words = (_FOLDED_IN_CLASS, _WORDS_IN_CLASS) if small_class else (_FOLDED, _WORDS)
+    for q in (_EXACT, folded, words) if len(text) >= 3 else (_EXACT, folded):
         res = source.select(q, bindings, label="label lookup")
         if res.rows:
             best = res.rows[0][1]
@@ -836,9 +894,9 @@ def _guess_param(name: str, value: str) -> Param:
 
 def bind(spec: QuerySpec, values: Mapping[str, str], source: Source) -> dict[str, object]:
     """Check the values against the query's parameters and turn each into an RDF term."""
-    values = dict(values or {})
+    values = {k: v for k, v in dict(values or {}).items() if not (spec.page and k in PAGE_PARAMS)}
     bindings: dict[str, object] = {}
-    known = {p.name: p for p in spec.params}
+    known = {p.name: p for p in spec.params if not (spec.page and p.name in PAGE_PARAMS)}
     variables = query_variables(spec.text)
     for name, value in values.items():
         p = known.get(name)
@@ -850,7 +908,7 @@ def bind(spec: QuerySpec, values: Mapping[str, str], source: Source) -> dict[str
         if value is None:
             raise InputError(f"param {name}: no value")
         bindings[name] = param_term(source, p, str(value))
-    missing = [p.name for p in spec.params if not p.optional and p.name not in bindings]
+    missing = [p.name for p in known.values() if not p.optional and p.name not in bindings]
     if missing:
         example = f"; e.g. {spec.example}" if spec.example else ""
         raise InputError(f"{spec.name}: missing parameter(s) {', '.join(missing)}{example}")
@@ -882,14 +940,73 @@ def run(query: str | Path | QuerySpec, params: Mapping[str, str] | None = None, 
     own = source is None
     src = source or open_source(graphs=graphs, store=store, endpoint=endpoint)
     try:
+        limit, offset = paging(spec, params or {})
         bindings = bind(spec, params or {}, src)
-        if spec.requires == "reasoning" and not _looks_reasoned(src):
+        if spec.needs("reasoning") and not _looks_reasoned(src):
             log.warning("%s needs the reasoned graph (inferred.ttl); this graph has no inferred "
                         "triples, so the answer may be empty", spec.name)
-        return src.select(spec.text, bindings, label=str(spec.path or spec.name))
+        if spec.needs("summary"):
+            _ensure_summary(src, spec.name)
+        text = spec.text
+        if limit:   # one row more than asked tells whether another page follows
+            text = f"{text.rstrip()}\nLIMIT {limit + 1}" + (f" OFFSET {offset}" if offset else "") + "\n"
+        elif offset:
+            text = f"{text.rstrip()}\nOFFSET {offset}\n"
+        result = src.select(text, bindings, label=str(spec.path or spec.name))
+        if limit:
+            result.more = len(result.rows) > limit
+            del result.rows[limit:]
+            result.offset = offset
+        return result
     finally:
         if own:
             src.close()
+
+
+def paging(spec: QuerySpec, values: Mapping[str, str]) -> tuple[int, int]:
+    """The page a paged query is asked for: (limit, offset); limit 0 means every row."""
+    if not spec.page:
+        return 0, 0
+    out = []
+    for name, default in (("limit", spec.page), ("offset", 0)):
+        v = values.get(name)
+        if v is None:
+            out.append(default)
+            continue
+        if not re.fullmatch(r"\s*\d{1,12}\s*", str(v)):
+            raise InputError(f"param {name}: not a whole number of rows: {v!r}")
+        out.append(int(v))
+    return out[0], out[1]
+
+
+def page_note(result: Result) -> str | None:
+    """What to tell when a paged query has more rows than this page shows."""
+    if not result.more:
+        return None
+    first, last = result.offset + 1, result.offset + len(result.rows)
+    return (f"(rows {first}-{last}; more follow: the next page with --param offset={last}, "
+            f"every row with --param limit=0)")
+
+
+def _ensure_summary(source: Source, name: str) -> None:
+    """An in-memory graph without its summary (a graph file given by hand, a build from
+    before summaries) gets one computed now; a store or server without one gets a warning."""
+    ask = "ASK { { ?x <%s> ?n } UNION { ?x <%s> ?n } }" % (KG.linkCount, KG.mentionedEventCount)
+    try:
+        if source.select(ask, {}, label="summary check").boolean:
+            return
+        if not source.select("ASK { ?e <%s> ?x }" % KG.participant, {}, label="summary check").boolean \
+                and not source.select("ASK { ?e <%s> ?x }" % KG.mentionedIn, {}, label="summary check").boolean:
+            return      # nothing to summarize
+    except Exception:  # a check only; never in the way of the query itself
+        return
+    if isinstance(source, GraphSource):
+        from .summary import summarize
+        log.info("%s: no summary.ttl loaded; computing the summary in memory", name)
+        source.graph += summarize([source.graph])
+        return
+    log.warning("%s reads the build's summary (summary.ttl), which this %s lacks, so the answer "
+                "will be empty: load summary.ttl too (kg build --store, kg push)", name, source.name)
 
 
 def _looks_reasoned(source: Source) -> bool:

@@ -15,10 +15,17 @@ What is computed, in one pass over the triples of a few predicates (the ontology
 - on every actor that is a participant, signatory or party: `kg:eventCount` (events it took part
   in), `kg:agreementCount` (agreements it signed or is party to), `kg:disputeCount`
   (disputes it is party to), `kg:linkCount` (their sum) and, when it has any,
-  `kg:partnerCount` (distinct co-participants); used by `most-connected`;
+  `kg:partnerCount` (distinct co-participants), and `kg:connectionRank`, the actor's place
+  when they are sorted by links, then partners (both most first), then label: the order
+  of `most-connected`, as a number a store sorts fast;
 - on every article that some event, agreement or dispute is `kg:mentionedIn`:
   `kg:mentionedEventCount`, `kg:mentionedAgreementCount`, `kg:mentionedDisputeCount`;
-  used by `articles`.
+  used by `articles`;
+- lists, each the distinct values sorted and joined by ", " (what GROUP_CONCAT over a
+  sorted sub-select gave): `kg:authorList` of an article (its authors' labels),
+  `kg:signatoryList` and `kg:partyList` of an agreement or dispute (labels),
+  `kg:roleList` of an actor (its `kg:role`s); used by `articles`, `agreements` and
+  `actors-by-country`.
 
 These are exactly the numbers the earlier formulations of those queries computed with
 SPARQL aggregates (tests/test_summary.py compares them on generated graphs). Summary nodes
@@ -42,11 +49,13 @@ log = logging.getLogger(__name__)
 
 PAIR_NS = str(DATA) + "pair/"
 #: what `summarize` reads; every other triple is skipped
-PREDICATES = (RDF.type, RDFS.subClassOf, KG.participant, KG.date, KG.signatory, KG.party, KG.mentionedIn)
+PREDICATES = (RDF.type, RDFS.subClassOf, KG.participant, KG.date, KG.signatory, KG.party, KG.mentionedIn,
+              RDFS.label, KG.author, KG.role)
 #: summary properties, for telling a graph that has its summary from one that has not
 PROPERTIES = (KG.pairActor1, KG.pairActor2, KG.meetingCount, KG.firstMeetingDate, KG.lastMeetingDate,
-              KG.eventCount, KG.agreementCount, KG.disputeCount, KG.partnerCount, KG.linkCount,
-              KG.mentionedEventCount, KG.mentionedAgreementCount, KG.mentionedDisputeCount)
+              KG.eventCount, KG.agreementCount, KG.disputeCount, KG.partnerCount, KG.linkCount, KG.connectionRank,
+              KG.mentionedEventCount, KG.mentionedAgreementCount, KG.mentionedDisputeCount,
+              KG.authorList, KG.signatoryList, KG.partyList, KG.roleList)
 
 
 def _int(n: int) -> Literal:
@@ -83,6 +92,9 @@ def summarize(graphs: Iterable) -> Graph:
     signs = defaultdict(set)            # actor -> things it signed
     parties = defaultdict(set)          # actor -> things it is party to
     mentions = defaultdict(set)         # article -> things mentioned in it
+    labels = defaultdict(set)
+    authors = defaultdict(set)          # article -> its authors
+    roles = defaultdict(set)            # actor -> kg:role values
     wanted = {p: i for i, p in enumerate(PREDICATES)}
     for g in graphs:
         triples = (t for p in PREDICATES for t in g.triples((None, p, None))) if isinstance(g, Graph) else g
@@ -102,8 +114,14 @@ def summarize(graphs: Iterable) -> Graph:
                 signs[o].add(s)
             elif k == 5:
                 parties[o].add(s)
-            else:
+            elif k == 6:
                 mentions[o].add(s)
+            elif k == 7:
+                labels[s].add(o)
+            elif k == 8:
+                authors[s].add(o)
+            else:
+                roles[s].add(o)
 
     def of_class(classes: set):
         return {x for x, ts in types.items() if ts & classes}
@@ -141,6 +159,7 @@ def summarize(graphs: Iterable) -> Graph:
             took_part[a].add(e)
             partners[a].update(o for o in ps if o != a)
     actors = set(took_part) | set(signs) | set(parties)
+    ranked = []
     for a in actors:
         n_agr = len((signs.get(a, set()) | parties.get(a, set())) & agreements)
         n_dis = len(parties.get(a, set()) & disputes)
@@ -153,6 +172,11 @@ def summarize(graphs: Iterable) -> Graph:
         out.add((a, KG.linkCount, _int(n_ev + n_agr + n_dis)))
         if partners.get(a):
             out.add((a, KG.partnerCount, _int(len(partners[a]))))
+        names = sorted(str(x) for x in labels.get(a, ()))
+        ranked.append((-(n_ev + n_agr + n_dis), -len(partners.get(a, ())), not names, names[:1], str(a), a))
+    # most connected first: links, then partners, then the label (then the IRI)
+    for i, key in enumerate(sorted(ranked), 1):
+        out.add((key[-1], KG.connectionRank, _int(i)))
     # articles: what they mention
     for art, things in mentions.items():
         n_ev, n_agr, n_dis = len(things & events), len(things & agreements), len(things & disputes)
@@ -160,6 +184,27 @@ def summarize(graphs: Iterable) -> Graph:
             out.add((art, KG.mentionedEventCount, _int(n_ev)))
             out.add((art, KG.mentionedAgreementCount, _int(n_agr)))
             out.add((art, KG.mentionedDisputeCount, _int(n_dis)))
+    # lists: the distinct labels of a node's authors, signatories, parties; its roles
+    def listed(node, prop, values) -> None:
+        if values:
+            out.add((node, prop, Literal(", ".join(sorted(str(v) for v in values)))))
+
+    for art, who in authors.items():
+        listed(art, KG.authorList, {n for a in who for n in labels.get(a, ())})
+    by_thing = defaultdict(set)
+    for a, things in signs.items():
+        for t in things:
+            by_thing[t].add(a)
+    for t, who in by_thing.items():
+        listed(t, KG.signatoryList, {n for a in who for n in labels.get(a, ())})
+    by_thing = defaultdict(set)
+    for a, things in parties.items():
+        for t in things:
+            by_thing[t].add(a)
+    for t, who in by_thing.items():
+        listed(t, KG.partyList, {n for a in who for n in labels.get(a, ())})
+    for a, rs in roles.items():
+        listed(a, KG.roleList, rs)
     log.info("summary: %d actor pairs, %d actors, %d articles, %d triples",
              len(pairs), len(actors), len(mentions), len(out))
     return out

@@ -75,6 +75,11 @@ class KG(DefinedNamespace):
     disputeCount: URIRef
     linkCount: URIRef
     partnerCount: URIRef
+    connectionRank: URIRef
     mentionedEventCount: URIRef
     mentionedAgreementCount: URIRef
     mentionedDisputeCount: URIRef
+    authorList: URIRef
+    signatoryList: URIRef
+    partyList: URIRef
+    roleList: URIRef
