@@ -106,8 +106,8 @@ def is_noise(t, vocabulary: set) -> bool:
 
 def without_noise(triples: Iterable[tuple], vocabulary: set) -> list[tuple]:
     """The triples that are not noise, in their order: is_noise on each, with what it
-    decides about each subject, predicate and object remembered (at a million triples,
-    ten times faster than asking is_noise)."""
+    decides about each subject, predicate and object remembered (several times faster
+    than asking is_noise of each triple)."""
     subjects: dict = {}
     predicates: dict = {}
     objects: dict = {}
@@ -173,7 +173,7 @@ def triples_of(graph: Graph) -> Iterator[tuple]:
     """The graph's triples, as `iter(graph)` gives them. rdflib works out the contexts of
     each triple it yields, which is most of the cost of iterating a large graph; a graph
     that holds the whole of an in-memory store has its subject index read directly
-    instead, about ten times faster (tests/test_reason.py checks it gives the same triples)."""
+    instead, in about half the time (tests/test_reason.py checks it gives the same triples)."""
     store = graph.store
     spo = getattr(store, "_Memory__spo", None)
     if isinstance(store, Memory) and isinstance(spo, dict) and len(store) == len(graph):
