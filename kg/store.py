@@ -153,9 +153,12 @@ def write_store(graph_files: list[Path], target: str) -> StoreInfo:
     return StoreInfo(d, triples, files)
 
 
+_DATATYPES: dict = {}  # rdflib datatype IRI -> its pyoxigraph NamedNode
+
+
 def to_oxigraph(t, memo: dict | None = None):
     """An rdflib term as a pyoxigraph term. `memo` (a dict kept by the caller across
-    calls) saves rebuilding IRIs and blank nodes that recur; literals are not kept."""
+    calls) saves rebuilding terms that recur."""
     o = memo.get(t) if memo is not None else None
     if o is not None:
         return o
@@ -164,11 +167,16 @@ def to_oxigraph(t, memo: dict | None = None):
     elif isinstance(t, BNode):
         o = ox.BlankNode(str(t))
     elif isinstance(t, Literal):
-        if t.language:
-            return ox.Literal(str(t), language=t.language)
-        if t.datatype is not None:
-            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
-        return ox.Literal(str(t))
+        lang, dt = t.language, t.datatype
+        if lang:
+            o = ox.Literal(str(t), language=lang)
+        elif dt is not None:
+            d = _DATATYPES.get(dt)
+            if d is None:
+                d = _DATATYPES[dt] = ox.NamedNode(str(dt))
+            o = ox.Literal(str(t), datatype=d)
+        else:
+            o = ox.Literal(str(t))
     else:
         raise TypeError(f"not an RDF term: {t!r}")
     if memo is not None:
