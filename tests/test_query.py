@@ -95,7 +95,7 @@ def test_header_and_syntax(name):
     assert set(params) <= {p.name for p in spec.params}
     assert {p.name for p in spec.params if not p.optional} <= set(params)
     variables = Q.query_variables(spec.text)
-    assert all(p.name in variables for p in spec.params)
+    assert all(p.name in variables for p in spec.params if not (spec.page and p.name in Q.PAGE_PARAMS))
     prepareQuery(spec.text)                       # rdflib's parser
     import pyoxigraph
     pyoxigraph.Store().query(spec.text)           # Oxigraph's parser (empty store)
@@ -363,12 +363,17 @@ def test_values_block_holds_the_payload_as_one_literal():
     for payload in PAYLOADS:
         full, inserts = Q.with_values(text, {"kind": Literal(payload), "from": Q.date_term("2025")})
         parsed = prepareQuery(full)
-        [(at, n)] = inserts
         assert Q.query_variables(full) == Q.query_variables(text)
-        assert full[:at] == text[:at] and full[at + n:].strip() == text[at:].strip()
-        # rdflib reads the block back as exactly the bound terms
+        # taking the inserted blocks out gives the query back
+        kept = full
+        for at, n in sorted(inserts):          # offsets in `text`: the earlier ones are out already
+            kept = kept[:at] + kept[at + n:]
+        assert kept == text
+        # rdflib reads each block back as exactly the bound terms (the top one has both)
+        bound = {"kind": Literal(payload), "from": Literal("2025", datatype=XSD.gYear)}
         values = _values_in(parsed.algebra)
-        assert values == [{"kind": Literal(payload), "from": Literal("2025", datatype=XSD.gYear)}], payload
+        assert bound in values, payload
+        assert all(v == {k: bound[k] for k in v} for v in values), payload
 
 
 def _values_in(node):
@@ -529,7 +534,7 @@ def test_header_errors_are_reported(tmp_path):
 
 def test_default_source_is_the_build_folder(seed, tmp_path):
     src = Q.open_source(build=seed["out"])
-    assert [p.name for p in src.files] == ["graph.ttl", "inferred.ttl"]
+    assert [p.name for p in src.files] == ["graph.ttl", "inferred.ttl", "summary.ttl"]
     assert len(src.graph) == len(seed["reasoned"].graph)
     with pytest.raises(InputError, match="run `kg build` first"):
         Q.open_source(build=tmp_path)
@@ -609,3 +614,84 @@ def test_values_reach_inner_groups_only_where_that_changes_nothing(tmp_path):
     assert rows(full) == rows(top_only) and rows(full)
     assert rows(naive) != rows(top_only)
     prepareQuery(full)
+
+
+# --------------------------------------------------------------------------- paging and summaries
+
+def test_a_paged_query_gives_one_page_and_says_more_follow(seed):
+    spec = Q.load_query("events-in-range")
+    assert spec.page == 100 and {"limit", "offset"} <= {p.name for p in spec.params}
+    every = run(seed, "events-in-range", limit="0")
+    assert len(every) > 6 and not every.more
+    first = run(seed, "events-in-range", limit="4")
+    assert first.rows == every.rows[:4] and first.more
+    assert Q.page_note(first) == ("(rows 1-4; more follow: the next page with --param offset=4, "
+                                  "every row with --param limit=0)")
+    second = run(seed, "events-in-range", limit="4", offset="4")
+    assert second.rows == every.rows[4:8] and second.offset == 4
+    last = run(seed, "events-in-range", limit="4", offset=str(len(every) - 2))
+    assert last.rows == every.rows[-2:] and not last.more and Q.page_note(last) is None
+    with pytest.raises(InputError, match="param limit: not a whole number"):
+        run(seed, "events-in-range", limit="-1")
+    with pytest.raises(InputError, match="no parameter 'limit'"):
+        run(seed, "timeline", limit="5")                       # not paged
+
+
+def test_page_header_errors(tmp_path):
+    f = tmp_path / "q.rq"
+    f.write_text("# title: t\n# page: many\nSELECT ?s WHERE { ?s ?p ?o }\n")
+    with pytest.raises(QueryError, match="not a number of rows"):
+        Q.load_query(f)
+    f.write_text("# title: t\n# page: 10\nSELECT ?limit WHERE { ?limit ?p ?o }\n")
+    with pytest.raises(QueryError, match="named limit"):
+        Q.load_query(f)
+
+
+def test_cli_says_how_to_get_the_next_page(seed):
+    graph = [a for f in seed["files"] for a in ("--graph", str(f))]
+    res = CliRunner().invoke(cli, ["query", "events-in-range", *graph, "-p", "limit=2"])
+    assert res.exit_code == 0, res.output
+    assert "(2 rows)" in res.output and "--param offset=2" in res.output
+
+
+def test_a_graph_without_its_summary_gets_one_in_memory(seed):
+    src = Q.GraphSource(Q.load_graph(seed["files"]), seed["files"])
+    assert not list(src.graph.triples((None, Q.KG.linkCount, None)))
+    rows = Q.run("most-connected", source=src).dicts()
+    assert {rows[0]["actorName"], rows[1]["actorName"]} == {"Japan", "South Korea"}
+
+
+def test_a_store_without_the_summary_is_warned_about(seed, tmp_path, caplog):
+    from kg import store as S
+    info = S.write_store(seed["files"], f"oxigraph:{tmp_path / 'store'}")
+    with caplog.at_level(logging.WARNING, logger="kg.query"):
+        assert Q.run("who-met-whom", store=f"oxigraph:{info.path}").rows == []
+    assert "summary.ttl" in caplog.text
+
+
+def test_a_class_parameter_is_looked_up_among_the_classes(seed):
+    src = seed["reasoned"]
+    owl_class = Q.PREFIXES["owl"] + "Class"
+    assert Q.resolve_node(src, "Person", owl_class) == Q.KG.Person
+    assert Q.resolve_node(src, "organization", owl_class) == Q.KG.Organization
+    with pytest.raises(InputError, match="no node of class"):
+        Q.resolve_node(src, "Takeshi Iwaya", owl_class)
+
+
+def test_values_reach_groups_whose_filters_test_the_parameter(tmp_path):
+    """A UNION branch that tests the parameter gets its value, as under rdflib's
+    initBindings: both sources then give the same rows, given the value or not."""
+    text = ("PREFIX : <http://x.org/>\nSELECT ?s WHERE {\n"
+            "  { { FILTER(BOUND(?o)) } ?s :p ?o } UNION { ?s :q ?w . FILTER(!BOUND(?o)) }\n} ORDER BY ?s")
+    f = tmp_path / "g.ttl"
+    f.write_text("@prefix : <http://x.org/> .\n:a :p :y .\n:b :p :z .\n:c :q :w .\n")
+    spec = Q.spec_from_text(text, "t")
+    from kg import store as S
+    info = S.write_store([f], f"oxigraph:{tmp_path / 'store'}")
+    graph = Q.GraphSource(Q.load_graph([f]), [f])
+    store = S.open_store(f"oxigraph:{info.path}")
+    for params, want in (({"o": "http://x.org/y"}, ["http://x.org/a"]), ({}, ["http://x.org/c"])):
+        for src in (graph, store):
+            assert [str(r[0]) for r in Q.run(spec, params, source=src).rows] == want, (params, src.name)
+    full, _ = Q.with_values(text, {"o": URIRef("http://x.org/y")})
+    assert full.count("VALUES (?o)") == 4          # the top, both branches, the filter's group
