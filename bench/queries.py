@@ -7,6 +7,11 @@ and a slow query gets fewer runs (at most --budget seconds each).
 
     python -m bench.queries                              # seeds and 1M triples
     python -m bench.queries --triples 200000 --runs 3 --json /tmp/bench.json
+    python -m bench.queries --before DIR     # also time the queries in DIR (same names), side by side
+
+With --before, each query that DIR also holds (e.g. the queries/ of an earlier commit:
+`git archive REV queries | tar -x -C /tmp/old`) is timed in the same run on the same
+source, so the two columns compare under the same load.
 """
 from __future__ import annotations
 
@@ -80,7 +85,7 @@ def measure(source: Q.Source, spec: Q.QuerySpec, *, runs: int, timeout: float, b
 
 
 def bench_graph(name: str, files: list[Path], work: Path, *, runs: int, timeout: float, budget: float,
-                engines: list[str]) -> dict:
+                engines: list[str], before: Path | None = None) -> dict:
     out = {"graph": name, "files": [str(f) for f in files], "queries": {}}
     specs = Q.list_queries()
     sources = {}
@@ -98,16 +103,21 @@ def bench_graph(name: str, files: list[Path], work: Path, *, runs: int, timeout:
         sources["oxigraph"] = S.open_store(f"oxigraph:{info.path}")
     for spec in specs:
         out["queries"][spec.name] = {}
+        old = before / f"{spec.name}.rq" if before else None
+        versions = [("", spec)] + ([("before ", Q.load_query(old))] if old and old.is_file() else [])
         for engine, src in sources.items():
-            r = measure(src, spec, runs=runs, timeout=timeout, budget=budget)
-            out["queries"][spec.name][engine] = r
-            shown = "timeout" if r["median_ms"] is None else f"{r['median_ms']} ms"
-            print(f"  {name:>6} {engine:<8} {spec.name:<20} {shown} ({r['runs']} runs)", flush=True)
+            for tag, sp in versions:
+                r = measure(src, sp, runs=runs, timeout=timeout, budget=budget)
+                out["queries"][spec.name][tag + engine] = r
+                shown = "timeout" if r["median_ms"] is None else f"{r['median_ms']} ms"
+                print(f"  {name:>6} {tag + engine:<15} {spec.name:<20} {shown} ({r['runs']} runs, "
+                      f"{r.get('rows', '-')} rows)", flush=True)
     return out
 
 
 def table(results: list[dict]) -> str:
-    cols = [(r["graph"], e) for r in results for e in ("rdflib", "oxigraph")
+    cols = [(r["graph"], e) for r in results
+            for e in ("before rdflib", "rdflib", "before oxigraph", "oxigraph")
             if any(e in q for q in r["queries"].values())]
     head = ["query"] + [f"{g} {e} (ms)" for g, e in cols]
     lines = []
@@ -131,6 +141,7 @@ def main(argv=None) -> None:
     ap.add_argument("--engines", default="rdflib,oxigraph")
     ap.add_argument("--synthetic", type=Path, help="reuse graph.nt, inferred.nt (and summary.nt) from this folder")
     ap.add_argument("--json", type=Path, help="write the results here")
+    ap.add_argument("--before", type=Path, help="a folder of earlier .rq files to time beside the packaged ones")
     args = ap.parse_args(argv)
     engines = args.engines.split(",")
     results = []
@@ -140,7 +151,7 @@ def main(argv=None) -> None:
         seed_files = Q.default_graph_files(work / "seed")
         print("seed graph:", flush=True)
         results.append(bench_graph("seed", seed_files, work, runs=args.runs, timeout=args.timeout,
-                                   budget=args.budget, engines=engines))
+                                   budget=args.budget, engines=engines, before=args.before))
         if args.triples:
             syn = args.synthetic
             if syn is None or not (syn / "graph.nt").exists():
@@ -153,7 +164,8 @@ def main(argv=None) -> None:
             label = f"{round(args.triples / 1e6, 2):g}M" if args.triples >= 1e6 else f"{args.triples // 1000}k"
             files = [syn / "graph.nt", syn / "inferred.nt", syn / "summary.nt"]
             results.append(bench_graph(label, files, work, runs=args.runs,
-                                       timeout=args.timeout, budget=args.budget, engines=engines))
+                                       timeout=args.timeout, budget=args.budget, engines=engines,
+                                       before=args.before))
     print()
     for r in results:
         extra = ", ".join(f"{k} {r[k]}" for k in ("rdflib_load_s", "oxigraph_write_s") if k in r)

@@ -170,3 +170,15 @@ def test_the_build_writes_the_summary_the_queries_read(graphs, tmp_path):
     assert (seed / "summary.ttl").read_bytes() == fmt.turtle(
         summarize([Q.load_graph([seed / "graph.ttl"]), Q.load_graph([seed / "inferred.ttl"])]))
     assert [p.name for p in Q.default_graph_files(seed)] == ["graph.ttl", "inferred.ttl", "summary.ttl"]
+
+
+def test_the_shapes_check_actor_pairs(tiny):
+    from kg.validate import validate
+    g = tiny + summarize([tiny])
+    assert "ActorPairShape" not in validate(g).text()
+    pair = next(g.subjects(RDF.type, KG.ActorPair))
+    g.add((pair, KG.pairActor2, X["country/japan"]))           # a country, and two second actors
+    g.add((pair, KG.meetingCount, lit(0)))
+    report = validate(g).text()
+    assert "an actor pair has one second actor, not a country" in report
+    assert "meeting count 0 is below 1" in report
