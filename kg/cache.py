@@ -51,13 +51,22 @@ def encode(value):
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
-def decode(value):
-    if isinstance(value, dict):
-        cls = _CLASSES[value["@"]]
-        return cls(*(decode(v) for v in value["v"]))
-    if isinstance(value, list):
-        return tuple(decode(v) for v in value)
-    return value
+def _tuples(value):
+    """Lists as tuples, all the way down (records inside are built already)."""
+    return tuple(_tuples(v) if type(v) is list else v for v in value)
+
+
+def _record(d: dict):
+    """`json.loads` object hook: one record, built as the parser meets it (bottom-up, so
+    the whole entry is decoded in one pass instead of a walk over the parsed JSON)."""
+    if "@" not in d:
+        raise ValueError("not a cache record")
+    return _CLASSES[d["@"]](*(_tuples(v) if type(v) is list else v for v in d["v"]))
+
+
+def loads(text: str):
+    """The record `json.dumps(encode(x))` wrote: x again (lists as tuples)."""
+    return json.loads(text, object_hook=_record)
 
 
 # ---------------------------------------------------------------------------- keys
@@ -126,8 +135,7 @@ class ExtractionCache:
                 continue
             f = folder / name
             try:
-                data = json.loads(f.read_text(encoding="utf-8"))
-                x = decode(data)
+                x = loads(f.read_text(encoding="utf-8"))
             except FileNotFoundError:
                 continue
             except (OSError, ValueError, KeyError, TypeError) as exc:  # a damaged entry is a miss
