@@ -54,7 +54,7 @@ class EventPatterns:
     dateline: re.Pattern
     predicate: re.Pattern
     mention_only: re.Pattern
-    any_trigger: re.Pattern  # matches a sentence iff a trigger or the anaphoric pattern does
+    any_trigger: re.Pattern  # every trigger and the anaphoric pattern in one: its words gate a sentence
 
 
 def _any_of(pats: list[tuple[str, bool]]) -> re.Pattern:
@@ -349,8 +349,8 @@ class EventExtractor:
         at = ctx.at
         text = at.mtext[sent.start:sent.end]
         low = lower(text)
-        if not (prefilter(self.p.any_trigger).may_match(low) and self.p.any_trigger.search(text)):
-            return [], []  # (most sentences: a few substring tests, else one search, not one per trigger)
+        if not prefilter(self.p.any_trigger).may_match(low):
+            return [], []  # (most sentences: a few substring tests; then only the triggers whose words are here)
         base = sent.start
         # triggers, outside names and outside quotations
         trigs: list[Trig] = []
@@ -378,7 +378,7 @@ class EventExtractor:
                     continue  # "sustaining dialogue": not a meeting
                 taken.append((s, e))
                 trigs.append(Trig(s, e, spec, at.text[s:e], 0))
-        for m in self.p.anaphoric.finditer(text):
+        for m in self.p.anaphoric.finditer(text) if prefilter(self.p.anaphoric).may_match(low) else ():
             s, e = base + m.start(), base + m.end()
             if any(s < te and ts < e for ts, te in taken) or ctx.quoted(s):
                 continue
