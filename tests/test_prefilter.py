@@ -34,14 +34,25 @@ def test_may_match_says_no_only_without_the_words():
     assert d.may_match(lower("in 3 days")) and not d.may_match(lower("in three days"))
 
 
+def _actor_patterns():
+    from kg.extract import actors
+    from kg.extract.agreements import AgreementFinder
+    from kg.reference import load
+    kb = load()
+    f = actors.ActorFinder(kb)
+    return [f.pp.title_regex, f.pp.speech, f.pp.envoy, f.plp.venue, f.plp.district, f.op.regex, actors._SPOUSES,
+            actors._VISIT_TO, actors._MINISTRY, actors._EMBASSY, AgreementFinder(kb).generic]
+
+
 _PATTERNS = ([events.patterns().any_trigger] + [t.regex for t in events.patterns().triggers]
-             + [rx for _k, rx in dates._PATTERNS] + [dates._MAYBE_DATE])
+             + [rx for _k, rx in dates._PATTERNS] + [dates._MAYBE_DATE] + _actor_patterns())
 _WORDS = sorted({w for p in _PATTERNS for w in (Prefilter(p).need or ()) if w != DIGIT})
 _PIECES = _WORDS + [" ", "  ", ", ", ".", "-", "\n", "'", '"', "x", "Seoul", "Kishida", "7", "2025", "MET", "Summit",
-                    "ſ", "İ", "Jan.", "with", "the", "He", "Visited", "on"]
+                    "ſ", "İ", "Jan.", "with", "the", "He", "Visited", "on", "Jane Roe", "Foreign", "Minister", "Korea",
+                    "Japan's", "Institute", "University", "of", "Lee Jae-myung", "said", "Embassy", "Ministry"]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=14), st.sampled_from(_PATTERNS))
 def test_the_pretest_never_hides_a_match(pieces, rx):
     text = "".join(pieces)

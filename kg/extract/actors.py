@@ -21,6 +21,8 @@ from functools import lru_cache
 from .. import resources
 from ..model import COUNTRY, ORGANIZATION, PERSON, PLACE, Mention, Sentence, Span
 from ..reference import ReferenceKB, name_variants, slug
+from .prefilter import finditer as scan
+from .prefilter import lower
 
 DEMONYM = "demonym"
 # "Japan's foreign ministry", "South Korea's Foreign Ministry", "the Foreign Ministry"
@@ -390,6 +392,7 @@ class ArticleText:
         self.article_id = article_id
         self.text = text
         self.mtext = match_text(text)
+        self.low = lower(self.mtext)  # for pre-tests (kg.extract.prefilter)
         self.sentences = sentences
         self._starts = [s.start for s in sentences]
         self.published = published
@@ -516,7 +519,7 @@ class ActorFinder:
             add(entry.kind, ref_key(entry.id), start, end, ref.name, country=ref.country)
 
         # 2a. title + name ("Japanese Foreign Minister Takeshi Iwaya", "SSDP Chairman Masahiro Akiyama")
-        for m in self.pp.title_regex.finditer(mtext):
+        for m in scan(self.pp.title_regex, mtext, at.low):
             name = m.group("name")
             nstart = m.start("name")
             name.split()
@@ -563,17 +566,17 @@ class ActorFinder:
 
         # 2b'. more people: Korean-shaped names ("Kim Keon-hee"), quoted speakers ("said
         # Jane Roe"), envoys ("ambassador to Japan, Lee Hyuk")
-        found = [(m.start(), m.end(), m.group(0)) for m in self.pp.korean_name.finditer(mtext)]
-        for m in self.pp.speech.finditer(mtext):
+        found = [(m.start(), m.end(), m.group(0)) for m in scan(self.pp.korean_name, mtext, at.low)]
+        for m in scan(self.pp.speech, mtext, at.low):
             g = "a" if m.group("a") else "b"
             found.append((m.start(g), m.end(g), m.group(g)))
-        for m in self.pp.envoy.finditer(mtext):
+        for m in scan(self.pp.envoy, mtext, at.low):
             found.append((m.start("name"), m.end("name"), m.group("name")))
-        for m in _SPOUSES.finditer(mtext):  # "their wives, Kim Keon-hee and Yuko Kishida"
+        for m in scan(_SPOUSES, mtext, at.low):  # "their wives, Kim Keon-hee and Yuko Kishida"
             for g in ("a", "b"):
                 if m.group(g):
                     found.append((m.start(g), m.end(g), m.group(g)))
-        for m in _BYLINE.finditer(mtext):  # "By Jane Roe and John Doe"
+        for m in scan(_BYLINE, mtext, at.low):  # "By Jane Roe and John Doe"
             for g in ("a", "b"):
                 if m.group(g):
                     found.append((m.start(g), m.end(g), m.group(g)))
@@ -584,9 +587,9 @@ class ActorFinder:
 
         # 2b''. places the reference does not know: venues ("Seoul Air Base"), districts
         # ("the Ginza district"), "in Kananaskis, Canada"
-        for m in self.plp.venue.finditer(mtext):
+        for m in scan(self.plp.venue, mtext, at.low):
             self._new_place(at, m.start(), m.end(), None, mentions, claims, add, inner_ok=(PLACE, COUNTRY, ORGANIZATION))
-        for m in self.plp.district.finditer(mtext):
+        for m in scan(self.plp.district, mtext, at.low):
             self._new_place(at, m.start("name"), m.end("name"), None, mentions, claims, add, inner_ok=())
         for c in [x for x in mentions if x.kind == COUNTRY]:
             left = re.search(r"\b(?:in|at|to|from|near)[ \t]+(?P<name>[A-Z][\w'-]+(?:[ \t][A-Z][\w'-]+)?),[ \t]*$",
@@ -606,7 +609,7 @@ class ActorFinder:
 
         # 2d. organization name patterns, with an acronym defined in parentheses
         portfolio_words = {w for _c, w in ministry_portfolios()}
-        for m in self.op.regex.finditer(mtext):
+        for m in scan(self.op.regex, mtext, at.low):
             start, end = m.start(), m.end()
             surface = text[start:end]
             if surface.startswith(("The ", "the ")):
@@ -693,7 +696,7 @@ class ActorFinder:
         self._leader_pairs(at, add)
 
         # 3c. where a visit went: "went to Ibusuki", "arrived in Kananaskis"
-        for m in _VISIT_TO.finditer(mtext):
+        for m in scan(_VISIT_TO, mtext, at.low):
             name = m.group("name")
             if name.split()[0] in self.pp.not_name or not claims.free(m.start("name"), m.end("name")):
                 continue
@@ -701,7 +704,7 @@ class ActorFinder:
 
         # 4. demonyms
         if self.gaz.demonym_regex is not None:
-            for m in self.gaz.demonym_regex.finditer(mtext):
+            for m in scan(self.gaz.demonym_regex, mtext, at.low):
                 country = self.gaz.demonym_index.get(norm_key(m.group(0)))
                 if country and m.group(0)[:1].isupper():
                     add(DEMONYM, ref_key(country), m.start(), m.end(), m.group(0), country=ref_key(country), via="demonym")
@@ -738,7 +741,7 @@ class ActorFinder:
 
     def _owned_bodies(self, at: ArticleText, mentions, claims, add) -> None:
         portfolios = ministry_portfolios()
-        for m in _MINISTRY.finditer(at.mtext):
+        for m in scan(_MINISTRY, at.mtext, at.low):
             if not claims.free(m.start("port"), m.end()):
                 continue
             port = m.group("port").lower()
@@ -762,7 +765,7 @@ class ActorFinder:
             if ref_id:
                 ref = self.kb.get(ref_id)
                 add(ORGANIZATION, ref_key(ref_id), m.start("port"), m.end(), ref.name, country=ref.country)
-        for m in _EMBASSY.finditer(at.mtext):
+        for m in scan(_EMBASSY, at.mtext, at.low):
             end = m.start() + len("embassy")
             if not claims.free(m.start(), end):
                 continue
@@ -919,7 +922,7 @@ class ActorFinder:
             add(PERSON, chosen.key, m.start(), m.end(), chosen.name, country=chosen.country, via="surname")
 
     def _leader_pairs(self, at: ArticleText, add) -> None:
-        for m in _PAIR.finditer(at.mtext):
+        for m in scan(_PAIR, at.mtext, at.low):
             fa, fb = m.group("a").lower(), m.group("b").lower()
             if fa not in self.kb.by_family or fb not in self.kb.by_family:
                 continue

@@ -15,6 +15,8 @@ from functools import lru_cache
 from .. import resources
 from ..reference import ReferenceKB
 from .actors import Alternation, ArticleText, _compile_alternation, norm_key
+from .prefilter import finditer as scan
+from .prefilter import prefilter
 from .dates import find_dates
 
 
@@ -114,7 +116,7 @@ class AgreementFinder:
                     start = year.start()  # "the 1998 Kim-Obuchi Declaration": the year is part of the name
                 agreements.append(AgreementPhrase(start, m.end(), at.text[start:m.end()], ids[0], None, None))
                 taken.append((start, m.end()))
-        for m in self.generic.finditer(at.mtext):
+        for m in scan(self.generic, at.mtext, at.low):
             s, e = m.start(), m.end()
             if any(s < te and ts < e for ts, te in taken):
                 continue
@@ -136,7 +138,8 @@ class AgreementFinder:
         # words that together denote a dispute ("Sado" and "UNESCO" in one sentence)
         named = {(at.sentence_at(d.start).index, d.ref) for d in disputes}
         cooccur = [c for c, anywhere in zip(self.cooccur, self.cooccur_any)
-                   if all(rx.search(at.mtext) for rx in anywhere)]
+                   if all(prefilter(rx).may_match(at.low) for rx in anywhere)
+                   and all(rx.search(at.mtext) for rx in anywhere)]
         for sent in at.sentences if cooccur else ():
             text = at.mtext[sent.start:sent.end]
             for did, rxs in cooccur:

@@ -65,6 +65,12 @@ def prefilter(pattern: re.Pattern) -> Prefilter:
     return Prefilter(pattern)
 
 
+def finditer(pattern: re.Pattern, text: str, low: str):
+    """`pattern.finditer(text)`, or nothing at once when `low` (`lower(text)`) lacks the
+    words every match needs."""
+    return pattern.finditer(text) if prefilter(pattern).may_match(low) else iter(())
+
+
 # ------------------------------------------------------------------ reading the parse tree
 
 def _items(seq):
