@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.plugins.stores.memory import SimpleMemory
 
 import kg
 from kg.rdf import bind_prefixes, ontology_graph
@@ -30,18 +31,24 @@ def scaled(triples: int, base: Graph | None = None) -> Graph:
     ont = ontology_graph()
     data = [t for t in base if t not in ont]
     prefix = str(DATA)
-    out = Graph()
+    out = Graph(store=SimpleMemory())  # the store kg.rdf.to_graph builds the graph in
     bind_prefixes(out)
     for t in ont:
         out.add(t)
+
+    def renamed(term) -> bool:
+        return isinstance(term, URIRef) and str(term).startswith(prefix)
+    # the triples with a node of the data are new in every copy; the others are added once
+    # (counted so, because SimpleMemory counts its triples by iterating them all)
+    per_copy = sum(1 for s, _p, o in data if renamed(s) or renamed(o))
+    size = len(out) + len(data) - per_copy
     copy = 0
-    while len(out) < triples:
+    while size < triples:
         def rename(term):
-            if isinstance(term, URIRef) and str(term).startswith(prefix):
-                return URIRef(f"{term}-c{copy}")
-            return term
+            return URIRef(f"{term}-c{copy}") if renamed(term) else term
         for s, p, o in data:  # whole copies only, so every node keeps all its triples
             out.add((rename(s), p, rename(o)))
+        size += per_copy
         copy += 1
     return out
 

@@ -2,10 +2,11 @@ from pathlib import Path
 
 import pytest
 from rdflib import OWL, RDF, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.plugins.stores.memory import SimpleMemory
 
 import kg
 from kg.reason import (ENGINES, _closure_reasonable, _vocabulary_terms, is_noise, reason, reasoner_input,
-                       triples_of, without_noise)
+                       size_of, triples_of, without_noise)
 from kg.rdf import ontology_graph
 from kg.terms import KG
 
@@ -58,6 +59,12 @@ def test_the_default_engine_is_the_compiled_rules_and_is_deterministic(seed_grap
 
 def test_fast_iteration_gives_the_graphs_triples(seed_graph):
     assert sorted(triples_of(seed_graph)) == sorted(seed_graph)
+    assert size_of(seed_graph) == len(seed_graph)
+    simple = Graph(store=SimpleMemory())  # as kg.rdf.to_graph builds it
+    for t in seed_graph:
+        simple.add(t)
+    assert sorted(triples_of(simple)) == sorted(seed_graph) and size_of(simple) == len(seed_graph)
+    assert set(reason(simple).triples) == set(reason(seed_graph).triples)
     ds = Dataset()
     part = ds.graph(URIRef("urn:part"))
     part.add((URIRef("urn:a"), RDF.type, KG.Event))
