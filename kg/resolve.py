@@ -179,7 +179,7 @@ def _family(ee: EventExtractor, key: str) -> str:
 class _Mention:
     """One article's report of an event, with what merging compares."""
 
-    __slots__ = ("article", "countries", "draft", "order", "orgs", "persons", "place", "published", "span")
+    __slots__ = ("article", "countries", "draft", "order", "orgs", "persons", "place", "published", "ranged", "span")
 
     def __init__(self, ee: EventExtractor, d: Draft, ctx, published: dict):
         self.draft = d
@@ -189,6 +189,8 @@ class _Mention:
         self.countries = frozenset(ee._countries(d, ctx))
         self.orgs = frozenset(p for p in d.participants if ee._kind_of(p) == ORGANIZATION)
         self.span = _interval(d.date, d.end_date)
+        # a range the report gives ("from May 19 to 21"), not the vagueness of a month or a year
+        self.ranged = bool(d.end_date) and self.span is not None and self.span[0] < self.span[1]
         self.place = d.location
         first = min(d.spans, key=_span_order) if d.spans else None
         # most telling first: the finest date, then the most people, countries and a place;
@@ -202,12 +204,14 @@ class _Mention:
 class _Cluster:
     """The reports taken to be one event so far: what all of them allow together."""
 
-    __slots__ = ("countries", "family", "members", "orgs", "persons", "places", "span", "unsure_place")
+    __slots__ = ("countries", "days", "family", "members", "orgs", "persons", "places", "ranges", "span", "unsure_place")
 
     def __init__(self, m: _Mention):
         self.members = [m]
         self.persons, self.countries, self.orgs = set(m.persons), set(m.countries), set(m.orgs)
         self.span = m.span  # the days every report allows
+        self.days = {m.span[0]} if _one_day(m.span) else set()  # the single days reports give
+        self.ranges = {m.draft.cls} if m.ranged else set()  # the classes of reports giving a range
         self.places = {m.place} if m.place else set()
         self.unsure_place = False  # reports gave places that exclude each other
         self.family = m.draft.family
@@ -219,6 +223,10 @@ class _Cluster:
         self.orgs |= m.orgs
         if m.span is not None:
             self.span = m.span if self.span is None else (max(self.span[0], m.span[0]), min(self.span[1], m.span[1]))
+        if _one_day(m.span):
+            self.days.add(m.span[0])
+        if m.ranged:
+            self.ranges.add(m.draft.cls)
         if m.place and m.place not in self.places:
             self.unsure_place = self.unsure_place or any(not ee._places_compatible(m.place, p, ctx) for p in self.places)
             self.places.add(m.place)
@@ -229,14 +237,16 @@ def _merge_events(ee: EventExtractor, drafts: list[Draft], ctx, published: dict)
 
     A report joins the event whose reports it fits (`_fits`): of one kind, on days every
     report allows, with participants that are a part of the others' (a country standing for
-    its people), at no contradicting place. Reports are taken most telling first (a day before
-    a month before none, more people before fewer), so a vague report joins the precise
-    event it fits. A report that fits several events equally well joins the one nearest the
-    day its article appeared (news reports the latest event), else the one more reports tell
-    of, else stays an event of its own that draws no other report. An undated report joins
-    only an event of someone it names within a month of its article's publication. Reports
-    from one article follow the same rules (the parts of a very long article are extracted
-    apart).
+    its people), at no contradicting place; a day inside a range only when the range is the
+    event's own (a visit's days, not the days of the summit a meeting was held at). Reports
+    are taken most telling first (a day before a month before none, more people before
+    fewer), so a vague report joins the precise event it fits. A report that fits several
+    events equally well joins the one nearest the day its article appeared (news reports the
+    latest event), else the one more reports tell of, else stays an event of its own that
+    draws no other report. An undated report joins an event of someone it names when that is
+    the only such event, else the one within a month of its article's publication
+    (`_undated_choices`). Reports from one article follow the same rules (the parts of a
+    very long article are extracted apart).
     Events are found through an index by kind, year and participant, so the work grows with
     the reports of each participant's year, not with the square of the corpus.
     """
@@ -244,20 +254,23 @@ def _merge_events(ee: EventExtractor, drafts: list[Draft], ctx, published: dict)
     clusters: list[_Cluster] = []
     index: dict[tuple, list[_Cluster]] = defaultdict(list)
     for m in mentions:
-        best, best_score, tie = None, None, False
+        fitting: list[_Cluster] = []
         seen: set[int] = set()
         for key in _lookup_keys(m):
             for c in index.get(key, ()):
-                if id(c) in seen:
-                    continue
-                seen.add(id(c))
-                if not _fits(ee, m, c, ctx):
-                    continue
-                score = _affinity(m, c)
-                if best_score is None or score > best_score:
-                    best, best_score, tie = c, score, False
-                elif score == best_score:
-                    tie = True
+                if id(c) not in seen:
+                    seen.add(id(c))
+                    if _fits(ee, m, c, ctx):
+                        fitting.append(c)
+        if m.span is None:
+            fitting = _undated_choices(m, fitting)
+        best, best_score, tie = None, None, False
+        for c in fitting:
+            score = _affinity(m, c)
+            if best_score is None or score > best_score:
+                best, best_score, tie = c, score, False
+            elif score == best_score:
+                tie = True
         if tie:
             log.debug("event report %s (%s, %s) fits several events equally well: kept apart",
                       m.article, m.draft.key, m.draft.date)
@@ -286,6 +299,19 @@ def _merge_events(ee: EventExtractor, drafts: list[Draft], ctx, published: dict)
             d.location = min(votes, key=lambda p: (ee._is_country(p), -votes[p], first[p]))
         out.append(d)
     return out
+
+
+def _undated_choices(m: _Mention, fitting: list) -> list:
+    """The events an undated report may be one more report of, among those it fits: the only
+    dated event it fits, whatever its date, when that event is of the very people the report
+    names (a historical meeting recalled without its date); else those within a month of the
+    article's date (the news is of the recent one); when none is recent, only an undated
+    event (which of the dated ones it was is unsaid)."""
+    dated = [c for c in fitting if c.span is not None]
+    if len(dated) == 1 and dated[0].persons == m.persons:
+        return dated
+    recent = [c for c in dated if m.published is not None and _distance(c.span, m.published) <= RECENT_DAYS]
+    return recent or [c for c in fitting if c.span is None]
 
 
 def _years(span) -> list:
@@ -320,16 +346,21 @@ def _fits(ee: EventExtractor, m: _Mention, c: _Cluster, ctx) -> bool:
     """Can this report be one more report of the event the cluster stands for?"""
     if m.draft.family != c.family:
         return False
-    # dates: every report's days must overlap (a day inside a month, a day inside a visit's range)
-    if m.span is not None and c.span is not None and (m.span[0] > c.span[1] or c.span[0] > m.span[1]):
-        return False
-    shared = m.persons & c.persons
-    if m.span is None or c.span is None:
-        if not shared:
-            return False  # undated and no one in common: nothing ties them
-        # an undated report tells of a recent event
-        if m.span is None and c.span is not None and (m.published is None or _distance(c.span, m.published) > RECENT_DAYS):
+    # dates: every report's days must overlap (a day inside a month, a day inside a visit's range),
+    # so two reports of different single days never meet
+    if m.span is not None and c.span is not None:
+        if m.span[0] > c.span[1] or c.span[0] > m.span[1]:
             return False
+        # a day inside a range only when the range is the event's own (a visit's days); the range
+        # a meeting or a summit is reported with is the gathering's it was held at (the G7
+        # summit of May 19-21), and talks on one day of it are an event of their own
+        if _one_day(m.span) and c.ranges - OWN_RANGE:
+            return False
+        if m.ranged and m.draft.cls not in OWN_RANGE and c.days:
+            return False
+    shared = m.persons & c.persons
+    if (m.span is None or c.span is None) and not shared:
+        return False  # undated and no one in common: nothing ties them
     # people: one report names a part of the other's, and a person one report does not name
     # is from a country it names when it names more than one
     if m.persons and c.persons and not (m.persons <= c.persons or c.persons <= m.persons):
@@ -368,6 +399,9 @@ def _affinity(m: _Mention, c: _Cluster) -> tuple:
 
 
 RECENT_DAYS = 31  # an undated report in the news: an event at most this far from the article's date
+#: the classes whose reported date ranges are the event's own days: a visit's stay, the run of
+#: an expo or of games; a meeting's or a summit's range is the gathering's it was held at
+OWN_RANGE = frozenset({"Visit", "Event"})
 _FAR = 1 << 30
 
 

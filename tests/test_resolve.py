@@ -162,12 +162,47 @@ def test_an_undated_report_joins_the_one_recent_event_of_its_people(kb):
     assert groups(kb, *two, report("c", KISHIDA, YUN, published="2015-03-31")) == [["a"], ["b"], ["c"]]
     assert groups(kb, *two, report("b2", KISHIDA, YUN, date="2015-03-21"),
                   report("c", KISHIDA, YUN, published="2015-03-31")) == [["a"], ["b", "b2", "c"]]
-    # an event a year before the article is not what an undated report tells
-    assert groups(kb, report("a", KISHIDA, YUN, date="2014-03-21"),
-                  report("b", KISHIDA, YUN, published="2015-03-31")) == [["a"], ["b"]]
+    # of several events of theirs long before the article, which one is unsaid
+    assert groups(kb, report("a", KISHIDA, YUN, date="2014-03-21"), report("a2", KISHIDA, YUN, date="2014-09-21"),
+                  report("b", KISHIDA, YUN, published="2015-03-31")) == [["a"], ["a2"], ["b"]]
+    # but several long before and one recent: the recent one
+    assert groups(kb, report("a", KISHIDA, YUN, date="2014-03-21"), report("a2", KISHIDA, YUN, date="2014-09-21"),
+                  report("a3", KISHIDA, YUN, date="2015-03-21"),
+                  report("b", KISHIDA, YUN, published="2015-03-31")) == [["a"], ["a2"], ["a3", "b"]]
     # undated, with no person in common: nothing ties them
     assert groups(kb, report("a", KISHIDA, YUN, date="2015-03-21"),
                   report("b", JAPAN, KOREA, published="2015-03-31")) == [["a"], ["b"]]
+
+
+def test_an_undated_report_joins_the_only_event_of_its_people_at_any_date(kb):
+    # "Abe and Park met in Tokyo", recalled in 2015 without a date: the one such meeting the corpus tells of
+    out = merged(kb, report("a", ABE, PARK, date="1998-10", place=TOKYO, published="2015-01-02"),
+                 report("b", ABE, PARK, place=TOKYO, published="2015-12-28"))
+    assert [arts for arts, _ in out] == [["a", "b"]] and out[0][1].date == "1998-10"
+    # the only one of its kind: their visit is another kind, their summit with Kerry other people
+    assert groups(kb, report("a", ABE, PARK, date="1998-10", published="2015-01-02"),
+                  report("v", ABE, PARK, date="2003-06", cls="Visit", key="visit"),
+                  report("k", ABE, PARK, KERRY, date="2010-05"),
+                  report("b", ABE, PARK, published="2015-12-28")) == [["a", "b"], ["k"], ["v"]]
+    # of other people: Abe's talks with someone else are not the Abe-Park meeting recalled
+    assert groups(kb, report("a", ABE, KOREA, date="1998-10", published="2015-01-02"),
+                  report("b", ABE, PARK, published="2015-12-28")) == [["a"], ["b"]]
+
+
+def test_a_day_inside_a_summit_s_range_is_an_event_of_its_own(kb):
+    # the G7 summit of May 19-21 and the two leaders' talks on its sidelines on the 21st
+    g7 = {"cls": "Summit", "key": "summit", "place": "ref:hiroshima"}
+    days = [report("a", KISHIDA, YUN, "ref:g7", date="2023-05-19", end="2023-05-21", **g7),
+            report("b", KISHIDA, YUN, date="2023-05-21", **g7),
+            report("c", KISHIDA, YUN, "ref:g7", date="2023-05-19", end="2023-05-21", **g7)]
+    assert groups(kb, *days) == [["a", "c"], ["b"]]
+    assert groups(kb, *reversed(days)) == [["a", "c"], ["b"]]
+    # a month still holds the day (and a visit's range its days: test_a_day_inside_a_visit_s_range)
+    assert groups(kb, days[1], report("d", KISHIDA, YUN, date="2023-05", **g7)) == [["b", "d"]]
+    # two single days never meet, not even through a range that holds both
+    visit = {"cls": "Visit", "key": "visit", "place": SEOUL}
+    assert groups(kb, report("a", ABE, date="2015-11-01", end="2015-11-03", **visit),
+                  report("b", ABE, date="2015-11-01", **visit), report("c", ABE, date="2015-11-02", **visit)) == [["a", "b"], ["c"]]
 
 
 def test_reports_in_two_parts_of_one_article_merge_by_the_same_rules(kb):
