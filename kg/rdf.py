@@ -137,13 +137,33 @@ def sentence_iri(span: Span) -> URIRef:
     return DATA[f"article/{span.article}/sentence/{span.sentence}"]
 
 
+class _Terms:
+    """A namespace's terms as plain attributes after their first look-up (rdflib's
+    DefinedNamespace checks every attribute access, millions of times in a large map)."""
+
+    def __init__(self, ns):
+        self._ns = ns
+
+    def __getattr__(self, name: str):
+        term = getattr(self._ns, name)
+        setattr(self, name, term)
+        return term
+
+
+_KG, _RDFS, _SKOS, _DCTERMS, _RDF, _XSD = (_Terms(ns) for ns in (KG, RDFS, SKOS, DCTERMS, RDF, XSD))
+
+
 def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontology: bool = True) -> Graph:
     kb = kb or load_reference()
     g = Graph(store=SimpleMemory())  # (no named graphs here: adds and scans about 2x faster than Memory)
     bind_prefixes(g)
+
+    def add(t, _add=g.store.add, _g=g) -> None:  # (Graph.add without its per-term type checks)
+        _add(t, _g, False)
+
     if include_ontology:
         for t in ontology_graph():
-            g.add(t)
+            add(t)
     mint = Minter()
     node: dict[str, URIRef] = {}
     kinds = {}
@@ -161,134 +181,134 @@ def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontol
         seen_articles = set()
         for s in spans:
             if s.article not in seen_articles:
-                g.add((subject, KG.mentionedIn, article_iri(s.article)))
+                add((subject, _KG.mentionedIn, article_iri(s.article)))
             if all_sentences or s.article not in seen_articles:
-                g.add((subject, KG.evidence, sentence_iri(s)))
+                add((subject, _KG.evidence, sentence_iri(s)))
                 used_sentences.add((s.article, s.sentence))
             seen_articles.add(s.article)
 
     # articles
     for art in resolved.articles:
         a = article_iri(art.id)
-        g.add((a, RDF.type, KG.Article))
-        g.add((a, RDFS.label, Literal(clean_literal(art.meta.title or art.id))))
+        add((a, _RDF.type, _KG.Article))
+        add((a, _RDFS.label, Literal(clean_literal(art.meta.title or art.id))))
         if art.meta.title:
-            g.add((a, DCTERMS.title, Literal(clean_literal(art.meta.title))))
+            add((a, _DCTERMS.title, Literal(clean_literal(art.meta.title))))
         if art.meta.published:
-            g.add((a, DCTERMS.issued, date_literal(art.meta.published)))
+            add((a, _DCTERMS.issued, date_literal(art.meta.published)))
         if art.meta.url:
-            g.add((a, DCTERMS.source, Literal(clean_literal(art.meta.url), datatype=XSD.anyURI)))
+            add((a, _DCTERMS.source, Literal(clean_literal(art.meta.url), datatype=_XSD.anyURI)))
         if art.meta.kind:
-            g.add((a, KG.kind, Literal(clean_literal(art.meta.kind))))
-        g.add((a, KG.sourceFile, Literal(clean_literal(art.path))))
-        g.add((a, KG.contentHash, Literal(art.sha256)))
+            add((a, _KG.kind, Literal(clean_literal(art.meta.kind))))
+        add((a, _KG.sourceFile, Literal(clean_literal(art.path))))
+        add((a, _KG.contentHash, Literal(art.sha256)))
     # actors
     for e in resolved.entities:
         s = node[e.key]
-        g.add((s, RDF.type, CLASS_OF[e.kind]))
-        g.add((s, RDFS.label, Literal(clean_literal(e.label))))
+        add((s, _RDF.type, CLASS_OF[e.kind]))
+        add((s, _RDFS.label, Literal(clean_literal(e.label))))
         for alt in e.alt_labels:
-            g.add((s, SKOS.altLabel, Literal(clean_literal(alt))))
+            add((s, _SKOS.altLabel, Literal(clean_literal(alt))))
         if e.ref:
             ref = kb.get(e.ref)
             for alt in sorted({ref.name, *ref.aliases} - {e.label, *e.alt_labels}):
-                g.add((s, SKOS.hiddenLabel, Literal(clean_literal(alt))))
+                add((s, _SKOS.hiddenLabel, Literal(clean_literal(alt))))
             if ref.subkind:
-                g.add((s, KG.kind, Literal(ref.subkind)))
+                add((s, _KG.kind, Literal(ref.subkind)))
         if e.country and e.country in node:
-            g.add((s, KG.country, node[e.country]))
+            add((s, _KG.country, node[e.country]))
         for r in e.roles:
-            g.add((s, KG.role, Literal(clean_literal(r))))
+            add((s, _KG.role, Literal(clean_literal(r))))
         provenance(s, e.spans, all_sentences=False)
         if not e.spans:  # named by no article, only by the reference (an agreement's signatory)
-            g.add((s, DCTERMS.source, REFERENCE_SOURCE))
-            g.add((REFERENCE_SOURCE, RDFS.label, Literal("kg reference knowledge (ontology/reference)")))
+            add((s, _DCTERMS.source, REFERENCE_SOURCE))
+            add((REFERENCE_SOURCE, _RDFS.label, Literal("kg reference knowledge (ontology/reference)")))
         if e.ref and e.kind == PERSON:
             add_tenures(g, kb, s, kb.get(e.ref), node)
         for role, span in e.role_claims:
             claim = DATA[f"claim/{s.rsplit('/', 1)[-1]}/{span.article}/{slug(role)}"]
-            if (claim, RDF.type, KG.RoleClaim) not in g:
-                g.add((claim, RDF.type, KG.RoleClaim))
-                g.add((claim, KG.claimOf, s))
-                g.add((claim, KG.role, Literal(clean_literal(role))))
-                g.add((claim, RDFS.label, Literal(clean_literal(f"{e.label}: {role}"))))
-                g.add((claim, KG.mentionedIn, article_iri(span.article)))
+            if (claim, _RDF.type, _KG.RoleClaim) not in g:
+                add((claim, _RDF.type, _KG.RoleClaim))
+                add((claim, _KG.claimOf, s))
+                add((claim, _KG.role, Literal(clean_literal(role))))
+                add((claim, _RDFS.label, Literal(clean_literal(f"{e.label}: {role}"))))
+                add((claim, _KG.mentionedIn, article_iri(span.article)))
                 when = claim_date(resolved, span, published_of.get(span.article)) or published_of.get(span.article)
                 if when:
-                    g.add((claim, KG.asOf, date_literal(when)))
-            g.add((claim, KG.evidence, sentence_iri(span)))
+                    add((claim, _KG.asOf, date_literal(when)))
+            add((claim, _KG.evidence, sentence_iri(span)))
             used_sentences.add((span.article, span.sentence))
     # agreements and disputes
     for a in resolved.agreements:
         s = node[a.key]
-        g.add((s, RDF.type, KG.Agreement))
-        g.add((s, RDFS.label, Literal(clean_literal(a.label))))
+        add((s, _RDF.type, _KG.Agreement))
+        add((s, _RDFS.label, Literal(clean_literal(a.label))))
         for alt in sorted(set(a.aliases) - {a.label}):
-            g.add((s, SKOS.altLabel, Literal(clean_literal(alt))))
+            add((s, _SKOS.altLabel, Literal(clean_literal(alt))))
         if a.kind:
-            g.add((s, KG.kind, Literal(a.kind)))
+            add((s, _KG.kind, Literal(a.kind)))
         if a.date:
-            g.add((s, KG.date, date_literal(a.date)))
+            add((s, _KG.date, date_literal(a.date)))
         for p in a.signatories:
             if p in node:
-                g.add((s, KG.signatory, node[p]))
+                add((s, _KG.signatory, node[p]))
         for p in a.parties:
             if p in node:
-                g.add((s, KG.party, node[p]))
+                add((s, _KG.party, node[p]))
         for c in a.concerns:
             if c in node:
-                g.add((s, KG.concerns, node[c]))
+                add((s, _KG.concerns, node[c]))
         provenance(s, a.spans, all_sentences=True)
     for d in resolved.disputes:
         s = node[d.key]
-        g.add((s, RDF.type, KG.Dispute))
-        g.add((s, RDFS.label, Literal(clean_literal(d.label))))
+        add((s, _RDF.type, _KG.Dispute))
+        add((s, _RDFS.label, Literal(clean_literal(d.label))))
         for alt in sorted(set(d.aliases) - {d.label}):
-            g.add((s, SKOS.altLabel, Literal(clean_literal(alt))))
+            add((s, _SKOS.altLabel, Literal(clean_literal(alt))))
         for p in d.parties:
             if p in node:
-                g.add((s, KG.party, node[p]))
+                add((s, _KG.party, node[p]))
         provenance(s, d.spans, all_sentences=True)
     # events
     for ev in resolved.events:
         s = mint.event(ev.key)
-        g.add((s, RDF.type, EVENT_CLASS[ev.cls]))
-        g.add((s, RDFS.label, Literal(clean_literal(ev.label))))
-        g.add((s, KG.kind, Literal(ev.kind)))
+        add((s, _RDF.type, EVENT_CLASS[ev.cls]))
+        add((s, _RDFS.label, Literal(clean_literal(ev.label))))
+        add((s, _KG.kind, Literal(ev.kind)))
         for p in ev.participants:
             if p in node:
-                g.add((s, KG.participant, node[p]))
+                add((s, _KG.participant, node[p]))
         if ev.date:
-            g.add((s, KG.date, date_literal(ev.date)))
+            add((s, _KG.date, date_literal(ev.date)))
         if ev.end_date:
-            g.add((s, KG.endDate, date_literal(ev.end_date)))
+            add((s, _KG.endDate, date_literal(ev.end_date)))
         if ev.location and ev.location in node:
-            g.add((s, KG.location, node[ev.location]))
+            add((s, _KG.location, node[ev.location]))
         for o in ev.outcome:
             if o in node:
-                g.add((s, KG.outcome, node[o]))
+                add((s, _KG.outcome, node[o]))
         for c in ev.concerns:
             if c in node:
-                g.add((s, KG.concerns, node[c]))
+                add((s, _KG.concerns, node[c]))
         provenance(s, ev.spans, all_sentences=True)
     # article metadata actors
     for art_id, authors, publisher in resolved.article_actors:
         a = article_iri(art_id)
         for p in authors:
             if p in node:
-                g.add((a, KG.author, node[p]))
-                g.add((node[p], KG.mentionedIn, a))
+                add((a, _KG.author, node[p]))
+                add((node[p], _KG.mentionedIn, a))
         if publisher and publisher in node:
-            g.add((a, KG.publisher, node[publisher]))
-            g.add((node[publisher], KG.mentionedIn, a))
+            add((a, _KG.publisher, node[publisher]))
+            add((node[publisher], _KG.mentionedIn, a))
     # supporting sentences
     for art_id, index in sorted(used_sentences):
         sent: Sentence = resolved.sentences[(art_id, index)]
         s = sentence_iri(Span(art_id, index, sent.start, sent.end))
-        g.add((s, RDF.type, KG.Sentence))
-        g.add((s, KG.inArticle, article_iri(art_id)))
-        g.add((s, KG.text, Literal(clean_literal(sent.text))))
-        g.add((s, KG.sentenceIndex, Literal(index)))
-        g.add((s, KG.startOffset, Literal(sent.start)))
-        g.add((s, KG.endOffset, Literal(sent.end)))
+        add((s, _RDF.type, _KG.Sentence))
+        add((s, _KG.inArticle, article_iri(art_id)))
+        add((s, _KG.text, Literal(clean_literal(sent.text))))
+        add((s, _KG.sentenceIndex, Literal(index)))
+        add((s, _KG.startOffset, Literal(sent.start)))
+        add((s, _KG.endOffset, Literal(sent.end)))
     return g
