@@ -28,6 +28,7 @@ from rdflib.namespace import XSD
 from rdflib.plugins.serializers.trig import TrigSerializer
 
 from . import resources
+from .rdf import triples_of
 from .terms import DATA, KG
 
 FORMATS = {"turtle": "graph.ttl", "nt": "graph.nt", "trig": "graph.trig", "jsonld": "graph.jsonld"}
@@ -60,11 +61,30 @@ TURTLE_PREFIXES = {
 }
 
 
-def _sort_key(t):
-    s, p, o = t
-    return (isinstance(s, BNode), str(s), p != RDF.type, str(p),
-            0 if isinstance(o, URIRef) else 1 if isinstance(o, BNode) else 2, str(o),
+def _po_key(t):
+    _s, p, o = t
+    return (p != RDF.type, str(p), 0 if isinstance(o, URIRef) else 1 if isinstance(o, BNode) else 2, str(o),
             str(o.datatype or "") if isinstance(o, Literal) else "", (o.language or "") if isinstance(o, Literal) else "")
+
+
+def _sorted(triples) -> list[tuple]:
+    """The triples by subject (IRIs before blank nodes, then by text), each subject's with
+    rdf:type first, then by predicate and object; a subject's key is made once."""
+    by_subject: dict = {}
+    for t in triples:
+        by_subject.setdefault(t[0], []).append(t)
+    out: list[tuple] = []
+    for subject in sorted(by_subject, key=lambda s: (isinstance(s, BNode), str(s))):
+        group = by_subject[subject]
+        if len(group) > 1:
+            group.sort(key=_po_key)
+        out.extend(group)
+    return out
+
+
+def _head(iri: str) -> str:
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[:cut + 1] if cut >= 0 else iri
 
 
 def turtle(graph: Graph) -> bytes:
@@ -76,11 +96,12 @@ def turtle(graph: Graph) -> bytes:
 
     from .store import to_oxigraph
 
-    triples = sorted(canonical_triples(graph), key=_sort_key)
+    triples = _sorted(canonical_triples(graph))
     memo: dict = {}
     out = [ox.Triple(to_oxigraph(s, memo), to_oxigraph(p, memo), to_oxigraph(o, memo)) for s, p, o in triples]
-    iris = {str(x) for t in triples for x in (t[1], t[2] if t[1] == RDF.type else t[0])}
-    used = {name: ns for name, ns in sorted(TURTLE_PREFIXES.items()) if any(i.startswith(ns) for i in iris)}
+    # the namespaces in use: each distinct IRI cut after its last "#" or "/" (a few hundred)
+    heads = {_head(str(x)) for x in {x for t in triples for x in (t[1], t[2] if t[1] == RDF.type else t[0])}}
+    used = {name: ns for name, ns in sorted(TURTLE_PREFIXES.items()) if any(h.startswith(ns) for h in heads)}
     return ox.serialize(out, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
 
 
@@ -90,8 +111,8 @@ def canonical_triples(graph: Graph) -> list[tuple]:
     """The graph's triples with blank nodes relabelled canonically (b0, b1, ... in the
     order of their canonical hashes); triples without blank nodes are kept as they are."""
     plain, with_b = [], Graph()
-    for t in graph:
-        if any(isinstance(x, BNode) for x in t):
+    for t in triples_of(graph) if isinstance(graph, Graph) else graph:
+        if isinstance(t[0], BNode) or isinstance(t[2], BNode):
             with_b.add(t)
         else:
             plain.append(t)

@@ -6,11 +6,12 @@ provenance from every node to its articles and supporting sentences.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
-from rdflib.plugins.stores.memory import SimpleMemory
+from rdflib.plugins.stores.memory import Memory, SimpleMemory
 
 from . import resources
 from .model import COUNTRY, ORGANIZATION, PERSON, PLACE, Resolved, Sentence, Span
@@ -312,3 +313,38 @@ def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontol
         add((s, _KG.startOffset, Literal(sent.start)))
         add((s, _KG.endOffset, Literal(sent.end)))
     return g
+
+
+# ---------------------------------------------------------------------------- reading a big graph fast
+
+def _index(graph: Graph) -> dict | None:
+    """The subject index of the in-memory store that holds exactly this graph, if it is
+    one: a SimpleMemory store (kg.rdf.to_graph's; it has no named graphs), or a Memory store
+    with nothing but this graph."""
+    store = graph.store
+    if isinstance(store, SimpleMemory):
+        spo = getattr(store, "_SimpleMemory__spo", None)
+    elif isinstance(store, Memory) and len(store) == len(graph):
+        spo = getattr(store, "_Memory__spo", None)
+    else:
+        spo = None
+    return spo if isinstance(spo, dict) else None
+
+
+def triples_of(graph: Graph) -> Iterator[tuple]:
+    """The graph's triples, as `iter(graph)` gives them. rdflib works out the contexts of
+    each triple it yields, which is most of the cost of iterating a large graph; the index
+    of an in-memory store that holds just this graph is read directly instead, in about half
+    the time (tests/test_reason.py checks it gives the same triples)."""
+    spo = _index(graph)
+    if spo is None:
+        return iter(graph)
+    return ((s, p, o) for s, po in spo.items() for p, objects in po.items() for o in objects)
+
+
+def size_of(graph: Graph) -> int:
+    """len(graph), which a SimpleMemory store counts by iterating every triple."""
+    spo = _index(graph)
+    if spo is None:
+        return len(graph)
+    return sum(len(objects) for po in spo.values() for objects in po.values())

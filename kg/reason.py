@@ -30,15 +30,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
-from rdflib.plugins.stores.memory import Memory, SimpleMemory
 
 from .errors import InputError
-from .rdf import bind_prefixes, ontology_graph
+from .rdf import bind_prefixes, ontology_graph, size_of, triples_of  # noqa: F401 - (size_of: part of this module's API)
 from .rules import SCHEMA_PREDICATES, Unsupported, apply, compile_rules
 
 log = logging.getLogger(__name__)
@@ -167,39 +166,6 @@ def _plain(o):
 
 def _disjointness_nodes(*graphs: Graph) -> set:
     return {s for g in graphs for s in g.subjects(RDF.type, OWL.AllDisjointClasses)}
-
-
-def _index(graph: Graph) -> dict | None:
-    """The subject index of the in-memory store that holds exactly this graph, if it is
-    one: a SimpleMemory store (kg.rdf.to_graph's; it has no named graphs), or a Memory store
-    with nothing but this graph."""
-    store = graph.store
-    if isinstance(store, SimpleMemory):
-        spo = getattr(store, "_SimpleMemory__spo", None)
-    elif isinstance(store, Memory) and len(store) == len(graph):
-        spo = getattr(store, "_Memory__spo", None)
-    else:
-        spo = None
-    return spo if isinstance(spo, dict) else None
-
-
-def triples_of(graph: Graph) -> Iterator[tuple]:
-    """The graph's triples, as `iter(graph)` gives them. rdflib works out the contexts of
-    each triple it yields, which is most of the cost of iterating a large graph; the index
-    of an in-memory store that holds just this graph is read directly instead, in about half
-    the time (tests/test_reason.py checks it gives the same triples)."""
-    spo = _index(graph)
-    if spo is None:
-        return iter(graph)
-    return ((s, p, o) for s, po in spo.items() for p, objects in po.items() for o in objects)
-
-
-def size_of(graph: Graph) -> int:
-    """len(graph), which a SimpleMemory store counts by iterating every triple."""
-    spo = _index(graph)
-    if spo is None:
-        return len(graph)
-    return sum(len(objects) for po in spo.values() for objects in po.values())
 
 
 def _closure_rules(graph: Graph, ontology: Graph, vocabulary: set) -> list[tuple]:

@@ -180,3 +180,21 @@ def test_awkward_text_keeps_its_exact_labels(awkward_out):
     assert any('to discuss "<ties> \\ under any # circumstances" > 😀 and more.' in t for t in texts), texts
     assert all("\x0b" not in t for t in texts)
     assert Literal(AWKWARD_TITLE) in set(g.objects(art, RDFS.label))
+
+
+def test_turtle_groups_subjects_in_order_with_their_type_first():
+    from rdflib import BNode
+    g = Graph()
+    b, x, y = BNode("q"), DATA["person/b"], DATA["person/a"]
+    g.add((x, RDFS.label, Literal("B")))
+    g.add((x, RDF.type, KG.Person))
+    g.add((y, RDFS.label, Literal("A")))
+    g.add((y, KG.role, Literal("minister")))
+    g.add((y, RDF.type, KG.Person))
+    g.add((b, RDFS.label, Literal("a blank node")))
+    text = formats.turtle(g).decode("utf-8")
+    assert text.index("person/a>") < text.index("person/b>") < text.index('"a blank node"')
+    a_block = text[text.index("person/a>"):text.index("person/b>")]
+    # the type first, then by predicate IRI (http://www.w3.org/...#label before https://w3id.org/...#role)
+    assert a_block.index(" a kg:Person") < a_block.index("rdfs:label") < a_block.index("kg:role")
+    assert formats.turtle(g) == formats.turtle(Graph().parse(data=text, format="turtle"))
