@@ -371,7 +371,7 @@ def test_failure_at_a_later_batch_says_the_copy_is_partial(seed, fake, step, som
         S.push(seed["files"][:1], f"{fake}/store", retry=FAST, batch_size=1000)
     msg = str(err.value)
     assert f"failed at batch 3: HTTP {step[0]}" in msg and step[1].decode() in msg
-    assert f"the default graph holds a partial copy ({some}2000 of 2730 triples, 2 batches landed); " \
+    assert f"the default graph holds a partial copy ({some}2000 of 2787 triples, 2 batches landed); " \
            f"run kg push again to replace it" in msg
     assert err.value.partial and err.value.attempts == 1
     assert [s[0] for s in Scripted.seen] == ["PUT", "POST", "POST"]
@@ -379,15 +379,15 @@ def test_failure_at_a_later_batch_says_the_copy_is_partial(seed, fake, step, som
 
 
 def test_batches_are_retried_unless_blank_nodes_may_have_landed(seed, fake):
-    # graph.ttl: 2716 triples without blank nodes, then the 14 of one owl:AllDisjointClasses
+    # graph.ttl: 2773 triples without blank nodes, then the 14 of one owl:AllDisjointClasses
     Scripted.script = [(204, b""), "drop", (204, b""), (503, b"busy"), (204, b"")]
     pushed = S.push(seed["files"][:1], f"{fake}/store", retry=FAST, batch_size=1000)
-    assert (pushed.batches, pushed.attempts, pushed.triples) == (3, 5, 2730)
+    assert (pushed.batches, pushed.attempts, pushed.triples) == (3, 5, 2787)
     assert [s[0] for s in Scripted.seen] == ["PUT", "POST", "POST", "POST", "POST"]
     assert pushed.bytes == sum(s[2] for s in Scripted.seen[0:5:2])
     Scripted.seen.clear()
     Scripted.script = [(204, b""), (204, b""), "drop"]    # the last batch holds the blank nodes
-    with pytest.raises(StoreError, match="failed at batch 3: connection lost.*at least 2000 of 2730") as err:
+    with pytest.raises(StoreError, match="failed at batch 3: connection lost.*at least 2000 of 2787") as err:
         S.push(seed["files"][:1], f"{fake}/store", retry=FAST, batch_size=1000)
     assert err.value.attempts == 1 and len(Scripted.seen) == 3
 
