@@ -196,6 +196,7 @@ def child_build(spec: dict) -> dict:
         "counts": r.counts, "triples_asserted": r.triples,
         "triples_inferred": r.reasoning.kept if r.reasoning is not None else None,
         "reasoner_s": round(r.reasoning.seconds, 3) if r.reasoning is not None else None,
+        "reasoner": r.reasoning.engine if r.reasoning is not None else None,
         "conforms": r.validation.conforms if r.validation is not None else None,
         "outputs": {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()},
         "rss": rss_info,
@@ -578,7 +579,7 @@ def markdown(res: dict) -> str:
                       + ("; worker start-up until the first article is back" if (b["jobs"] or 1) > 1 else ""),
              "extract": f"read + extract, {b['articles']:,} articles, jobs={b['jobs']}",
              "resolve": "", "map": f"{b['triples_asserted']:,} triples",
-             "reason": f"reasonable, {_f(b['triples_inferred'])} inferred kept",
+             "reason": f"{b.get('reasoner') or 'reasoner'}, {_f(b['triples_inferred'])} inferred kept",
              "validate": f"SHACL, conforms: {b['conforms']}", "write": "all outputs, published"}
     for s in STAGES:
         if s in st:
