@@ -569,8 +569,9 @@ def markdown(res: dict) -> str:
              *([("**kg's code or data changed while this ran** (other commits): the builds did not all run "
                  "the same kg, and the rebuild's cache did not apply.\n")] if res.get("kg_changed_during_run") else []),
              *([(f"Machine load (1-min average) before / after the build: "
-                f"{' / '.join(str(x) for x in b['loadavg'])}; above {m['cpus']} (the CPUs), other work "
-                f"shared them.\n")] if b.get("loadavg") else []),
+                f"{' / '.join(str(x) for x in b['loadavg'])}"
+                + (f"; above {m['cpus']} (the CPUs), other work shared them" if max(b['loadavg']) > m['cpus']
+                   else f"; the build's own processes on {m['cpus']} CPUs") + ".\n")] if b.get("loadavg") else []),
              (f"Corpus: {res['corpus']['articles']:,} articles, {res['corpus']['bytes'] / MB:.2f} MB "
               f"(bench.corpus, seed {res['seed']})."), "",
              "| stage | seconds | notes |", "|---|---:|---|"]
