@@ -229,3 +229,18 @@ def test_a_subject_joined_by_and_before_a_when_clause_takes_part(run):
     assert len(meetings) == 1
     people = [p for p in meetings[0].participants if p.startswith("new:person:")]
     assert len(people) == 2 and any("park" in p for p in people) and any("ortiz" in p for p in people)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Japanese Foreign Minister Takeshi Iwaya called on the acting president, Choi Sang-mok, in Seoul on Monday.",
+    "Foreign Minister Takeshi Iwaya lodged a protest by telephone with Foreign Minister Cho Tae-yul on Monday.",
+])
+def test_a_courtesy_call_and_a_protest_by_telephone_are_meetings(run, sentence):
+    x = run(sentence)
+    (e,) = ev(x, "Meeting")
+    assert "ref:takeshi-iwaya" in e.participants and e.date == "2025-01-13"
+
+
+def test_calling_on_someone_to_act_is_no_meeting(run):
+    x = run("Foreign Minister Cho Tae-yul called on Japan to honor the agreement on Monday.")
+    assert ev(x, "Meeting") == []
