@@ -17,6 +17,7 @@ from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
 from . import resources
+from .rdf import triples_of
 from .reference import ReferenceKB
 from .reference import load as load_reference
 from .terms import KG
@@ -115,7 +116,7 @@ def to_store(graph: Graph):
     memo: dict = {}
     store = ox.Store()
     store.bulk_extend(ox.Quad(to_oxigraph(s, memo), to_oxigraph(p, memo), to_oxigraph(o, memo))
-                       for s, p, o in graph)
+                       for s, p, o in triples_of(graph))
     return store
 
 
