@@ -140,30 +140,27 @@ def push_child(files: list[Path], url: str, batch_size: int) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _push_once(srv, files: list[Path], batch_size: int, *, replace: bool) -> dict:
+    """One push into `srv`, with the server's CPU time and triple count after it."""
+    cpu0 = srv.usage().get("server_cpu_s", 0.0)
+    r = push_child(files, f"{srv.base}/store", batch_size)
+    use = srv.usage()
+    r.update(use, server_cpu_s=use.get("server_cpu_s", 0.0) - cpu0)
+    r["server_count"] = srv.count()
+    r["count_ok"] = r["server_count"] == r["triples"]
+    finish(r, batch_size, replace=replace)
+    print(row_text(r), flush=True)
+    return r
+
+
 def one_run(files: list[Path], work: Path, batch_size: int, *, again: bool = False, queries: bool = False,
             runs: int = 3) -> tuple[dict, dict | None, dict | None]:
     """Push into a fresh server; with `again`, push a second time into the full server;
     with `queries`, time the packaged queries there."""
     name = f"oxserve-{batch_size}"
     with Server(work / name, work / f"{name}.log") as srv:
-        cpu0 = srv.usage().get("server_cpu_s", 0.0)
-        r = push_child(files, f"{srv.base}/store", batch_size)
-        use = srv.usage()
-        r.update(use, server_cpu_s=use.get("server_cpu_s", 0.0) - cpu0)
-        r["server_count"] = srv.count()
-        r["count_ok"] = r["server_count"] == r["triples"]
-        finish(r, batch_size)
-        print(row_text(r), flush=True)
-        rep = None
-        if again:
-            cpu0 = srv.usage().get("server_cpu_s", 0.0)
-            rep = push_child(files, f"{srv.base}/store", batch_size)
-            use = srv.usage()
-            rep.update(use, server_cpu_s=use.get("server_cpu_s", 0.0) - cpu0)
-            rep["server_count"] = srv.count()
-            rep["count_ok"] = rep["server_count"] == rep["triples"]
-            finish(rep, batch_size, replace=True)
-            print(row_text(rep), flush=True)
+        r = _push_once(srv, files, batch_size, replace=False)
+        rep = _push_once(srv, files, batch_size, replace=True) if again else None
         qs = None
         if queries:
             qs = {}

@@ -102,7 +102,8 @@ class Rules:
         return out
 
 
-def _closure(start, edges: dict) -> set:
+def reachable(start, edges: dict) -> set:
+    """`start` and every node reached from it through `edges` (node -> its successors)."""
     seen, todo = {start}, [start]
     while todo:
         for nxt in edges.get(todo.pop(), ()):
@@ -147,7 +148,7 @@ def compile_rules(schema: Iterable[tuple], vocabulary: Iterable) -> Rules:
             range_.setdefault(s, set()).add(o)
 
     def supers(c) -> set:
-        out = _closure(c, sub_class)
+        out = reachable(c, sub_class)
         for d in out:
             if _vocab(d) and d not in TOP_CLASSES:
                 raise Unsupported(f"{c.n3()} implies {d.n3()}")

@@ -43,14 +43,18 @@ from collections.abc import Iterable
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from .rules import reachable
 from .terms import DATA, KG
 
 log = logging.getLogger(__name__)
 
 PAIR_NS = str(DATA) + "pair/"
-#: what `summarize` reads; every other triple is skipped
-PREDICATES = (RDF.type, RDFS.subClassOf, KG.participant, KG.date, KG.signatory, KG.party, KG.mentionedIn,
-              RDFS.label, KG.author, KG.role)
+#: what `summarize` reads, each indexed by its subject (True) or by its object (False)
+_KEYED_BY_SUBJECT = {RDF.type: True, RDFS.subClassOf: True, KG.participant: True, KG.date: True,
+                     KG.signatory: False, KG.party: False, KG.mentionedIn: False, RDFS.label: True,
+                     KG.author: True, KG.role: True}
+#: the predicates `summarize` reads; every other triple is skipped
+PREDICATES = tuple(_KEYED_BY_SUBJECT)
 #: summary properties, for telling a graph that has its summary from one that has not
 PROPERTIES = (KG.pairActor1, KG.pairActor2, KG.meetingCount, KG.firstMeetingDate, KG.lastMeetingDate,
               KG.eventCount, KG.agreementCount, KG.disputeCount, KG.partnerCount, KG.linkCount, KG.connectionRank,
@@ -73,55 +77,30 @@ def _subclasses(sub: dict, top) -> set:
     for c, supers in sub.items():
         for s in supers:
             down[s].add(c)
-    seen, todo = {top}, [top]
-    while todo:
-        for c in down.get(todo.pop(), ()):
-            if c not in seen:
-                seen.add(c)
-                todo.append(c)
-    return seen
+    return reachable(top, down)
 
 
 def summarize(graphs: Iterable) -> Graph:
     """The summary triples of the union of `graphs` (rdflib graphs, or iterables of
     rdflib-term triples: only the triples of `PREDICATES` are read)."""
-    types = defaultdict(set)
-    sub = defaultdict(set)
-    participants = defaultdict(set)     # event -> actors
-    dates = defaultdict(set)            # event -> kg:date values
-    signs = defaultdict(set)            # actor -> things it signed
-    parties = defaultdict(set)          # actor -> things it is party to
-    mentions = defaultdict(set)         # article -> things mentioned in it
-    labels = defaultdict(set)
-    authors = defaultdict(set)          # article -> its authors
-    roles = defaultdict(set)            # actor -> kg:role values
-    wanted = {p: i for i, p in enumerate(PREDICATES)}
+    index = {p: defaultdict(set) for p in PREDICATES}
     for g in graphs:
         triples = (t for p in PREDICATES for t in g.triples((None, p, None))) if isinstance(g, Graph) else g
         for s, p, o in triples:
-            k = wanted.get(p)
-            if k is None:
-                continue
-            if k == 0:
-                types[s].add(o)
-            elif k == 1:
-                sub[s].add(o)
-            elif k == 2:
-                participants[s].add(o)
-            elif k == 3:
-                dates[s].add(o)
-            elif k == 4:
-                signs[o].add(s)
-            elif k == 5:
-                parties[o].add(s)
-            elif k == 6:
-                mentions[o].add(s)
-            elif k == 7:
-                labels[s].add(o)
-            elif k == 8:
-                authors[s].add(o)
-            else:
-                roles[s].add(o)
+            into = index.get(p)
+            if into is not None:
+                if _KEYED_BY_SUBJECT[p]:
+                    into[s].add(o)
+                else:
+                    into[o].add(s)
+    types, sub, labels = index[RDF.type], index[RDFS.subClassOf], index[RDFS.label]
+    participants = index[KG.participant]  # event -> actors
+    dates = index[KG.date]                # event -> kg:date values
+    signs = index[KG.signatory]           # actor -> things it signed
+    parties = index[KG.party]             # actor -> things it is party to
+    mentions = index[KG.mentionedIn]      # article -> things mentioned in it
+    authors = index[KG.author]            # article -> its authors
+    roles = index[KG.role]                # actor -> kg:role values
 
     def of_class(classes: set):
         return {x for x, ts in types.items() if ts & classes}

@@ -138,17 +138,16 @@ def validate(graph: Graph, *, shapes: Graph | None = None, kb: ReferenceKB | Non
             if engine == "sparql":
                 raise
             log.info("validating with pySHACL: %s", exc)
-    store = to_store(graph)  # SPARQL on Oxigraph: the checks, and the conflict queries
     if checks is not None:
         from .shacl import run
-        results = run(checks, store)
+        results = run(checks, to_store(graph))  # the shapes as SPARQL on Oxigraph
         violations = [_finding(graph, shapes, r.shape, r.focus, r.value, r.message, r.path,
                                "violation" if r.severity == "Violation" else "warning") for r in results]
         conforms = not any(r.severity == "Violation" for r in results)
     else:
         conforms, violations = _pyshacl(graph, shapes)
     violations.sort(key=lambda f: (f.rule, f.node, f.message, f.value or ""))
-    conflicts = find_conflicts(graph, kb=kb, store=store)
+    conflicts = find_conflicts(graph, kb=kb)
     return ValidationReport(conforms=bool(conforms), violations=violations, conflicts=conflicts,
                             seconds=time.perf_counter() - start)
 
@@ -195,11 +194,10 @@ SINGLE_HOLDER = {"president", "prime-minister", "foreign-minister", "defense-min
 _NOT_CURRENT = re.compile(r"(?i)^(?:former|then|ex|late|outgoing)\b")
 
 
-def find_conflicts(graph: Graph, *, kb: ReferenceKB | None = None, store=None) -> list[Finding]:
+def find_conflicts(graph: Graph, *, kb: ReferenceKB | None = None) -> list[Finding]:
     """Claims that cannot both be true: one event (same kind, same people, same place)
     dated to different days of one month by different articles; one person given two
-    offices, or one office given to two people, as of the same date. (`store` is accepted
-    for callers that hold one; the checks group the graph's events in one pass.)"""
+    offices, or one office given to two people, as of the same date."""
     out: list[Finding] = []
     persons = set(graph.subjects(RDF.type, KG.Person))
     # events with a day date, grouped by kind, month and the whole set of participants (the

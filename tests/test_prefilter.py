@@ -44,7 +44,7 @@ def _actor_patterns():
             actors._VISIT_TO, actors._MINISTRY, actors._EMBASSY, AgreementFinder(kb).generic]
 
 
-_PATTERNS = ([events.patterns().any_trigger] + [t.regex for t in events.patterns().triggers]
+_PATTERNS = ([events.patterns().anaphoric] + [t.regex for t in events.patterns().triggers]
              + [rx for _k, rx in dates._PATTERNS] + [dates._MAYBE_DATE] + _actor_patterns())
 _WORDS = sorted({w for p in _PATTERNS for w in (Prefilter(p).need or ()) if w != DIGIT})
 _PIECES = _WORDS + [" ", "  ", ", ", ".", "-", "\n", "'", '"', "x", "Seoul", "Kishida", "7", "2025", "MET", "Summit",
@@ -58,3 +58,10 @@ def test_the_pretest_never_hides_a_match(pieces, rx):
     text = "".join(pieces)
     if rx.search(text):
         assert Prefilter(rx).may_match(lower(text)), (rx.pattern[:80], text)
+
+
+def test_the_pretest_of_one_of_several_patterns():
+    both = Prefilter.any_of([Prefilter(re.compile(r"\bsummit\b")), Prefilter(re.compile(r"(?i)held talks"))])
+    assert both.need == {"summit", "held talks"}
+    assert both.may_match(lower("They held talks")) and not both.may_match(lower("They talked"))
+    assert Prefilter.any_of([Prefilter(re.compile(r"summit")), Prefilter(re.compile(r"\w+\s\w"))]).need is None

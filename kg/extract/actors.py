@@ -65,13 +65,6 @@ def alias_regex(alias: str) -> str:
     return "".join(out)
 
 
-def _compile_alternation(aliases) -> re.Pattern | None:
-    uniq = sorted(set(aliases), key=lambda a: (-len(a), a))
-    if not uniq:
-        return None
-    return re.compile(r"(?<![\w])(?:" + "|".join(alias_regex(a) for a in uniq) + r")(?![\w])", re.I)
-
-
 _CAPITAL_START = re.compile(r"(?<![\w])[^\W_a-z]")  # a word starting with a capital, digit or non-ASCII letter
 _ANY_START = re.compile(r"(?<![\w])\S")
 _FAMILY_START = re.compile(r"(?<![\w-])[^\W_a-z]")  # family names count only when capitalized
@@ -93,7 +86,7 @@ def _starts_regex(starts: str, firsts: str) -> re.Pattern:
 
 
 class Alternation:
-    """The matches of `_compile_alternation(aliases)` (case-insensitive, whole words, longest
+    """The matches of one alternation of all `aliases` (case-insensitive, whole words, longest
     alias first, left to right without overlaps), found fast: one big alternation is tried
     branch by branch at every position of the text, so kg tries, at each place where a word
     starts (`starts`), only the aliases beginning with that word's first letter.
@@ -204,7 +197,6 @@ class Gazetteer:
             for f in e.case_sensitive_aliases:
                 self._add(f, GazEntry(e.kind, e.id, True, f))
                 aliases.append(f)
-        self.regex = _compile_alternation(aliases)
         # `lookup` refuses a match that starts in lower case: try only capitalised words
         self._alternation = Alternation(aliases, starts=_CAPITAL_START)
         demonyms = list(kb.demonyms)
@@ -504,11 +496,10 @@ class ActorFinder:
 
         # 1. reference gazetteer
         gaz_hits = []
-        if self.gaz.regex is not None:
-            for m in self.gaz.finditer(mtext):
-                entries = self.gaz.lookup(m.group(0))
-                if entries:
-                    gaz_hits.append((m.start(), m.end(), entries))
+        for m in self.gaz.finditer(mtext):
+            entries = self.gaz.lookup(m.group(0))
+            if entries:
+                gaz_hits.append((m.start(), m.end(), entries))
         country_counts: dict[str, int] = {}
         for _s, _e, entries in gaz_hits:
             if entries[0].kind == COUNTRY:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .. import resources
 from ..reference import ReferenceKB
-from .actors import Alternation, ArticleText, _compile_alternation, norm_key
+from .actors import Alternation, ArticleText, norm_key
 from .prefilter import finditer as scan
 from .prefilter import prefilter
 from .dates import find_dates
@@ -57,7 +57,6 @@ class AgreementFinder:
                 self.agr_index.setdefault(norm_key(f), []).append(rec["id"])
                 self.context_only.add((norm_key(f), rec["id"]))
                 forms.append(f)
-        self.agr_regex = _compile_alternation(forms)
         self._agr = Alternation(forms)
         self.dis_index: dict[str, list[str]] = {}
         dforms = []
@@ -65,7 +64,6 @@ class AgreementFinder:
             for f in (d.name, *d.aliases):
                 self.dis_index.setdefault(norm_key(f), []).append(d.id)
                 dforms.append(f)
-        self.dis_regex = _compile_alternation(dforms)
         self._dis = Alternation(dforms)
         self.cooccur: list[tuple[str, tuple[re.Pattern, ...]]] = []
         for rec in resources.load_yaml("reference", "disputes.yaml") or []:
@@ -98,24 +96,23 @@ class AgreementFinder:
         agreements: list[AgreementPhrase] = []
         taken: list[tuple[int, int]] = []
         focal_ids = {f.removeprefix("ref:") for f in focal[:2]}
-        if self.agr_regex is not None:
-            for m in self._agr.finditer(at.mtext):
-                key = norm_key(m.group(0))
-                ids = []
-                for aid in self.agr_index.get(key, []):
-                    if (key, aid) in self.context_only:
-                        parties = set(self.kb.agreements[aid].parties)
-                        if not parties or not parties <= focal_ids:
-                            continue
-                    ids.append(aid)
-                if not ids or at.span(m.start(), m.end()) is None:
-                    continue
-                start = m.start()
-                year = _YEAR_BEFORE.search(at.mtext, max(0, start - 6), start)
-                if year and at.span(year.start(), m.end()) is not None:
-                    start = year.start()  # "the 1998 Kim-Obuchi Declaration": the year is part of the name
-                agreements.append(AgreementPhrase(start, m.end(), at.text[start:m.end()], ids[0], None, None))
-                taken.append((start, m.end()))
+        for m in self._agr.finditer(at.mtext):
+            key = norm_key(m.group(0))
+            ids = []
+            for aid in self.agr_index.get(key, []):
+                if (key, aid) in self.context_only:
+                    parties = set(self.kb.agreements[aid].parties)
+                    if not parties or not parties <= focal_ids:
+                        continue
+                ids.append(aid)
+            if not ids or at.span(m.start(), m.end()) is None:
+                continue
+            start = m.start()
+            year = _YEAR_BEFORE.search(at.mtext, max(0, start - 6), start)
+            if year and at.span(year.start(), m.end()) is not None:
+                start = year.start()  # "the 1998 Kim-Obuchi Declaration": the year is part of the name
+            agreements.append(AgreementPhrase(start, m.end(), at.text[start:m.end()], ids[0], None, None))
+            taken.append((start, m.end()))
         for m in scan(self.generic, at.mtext, at.low):
             s, e = m.start(), m.end()
             if any(s < te and ts < e for ts, te in taken):
@@ -130,11 +127,10 @@ class AgreementFinder:
                 ref = self._by_kind_year(kind, year, sent, at, focal_ids)
             agreements.append(AgreementPhrase(s, e, at.text[s:e], ref, kind, year))
         disputes: list[DisputePhrase] = []
-        if self.dis_regex is not None:
-            for m in self._dis.finditer(at.mtext):
-                ids = self.dis_index.get(norm_key(m.group(0)), [])
-                if ids and at.span(m.start(), m.end()) is not None:
-                    disputes.append(DisputePhrase(m.start(), m.end(), at.text[m.start():m.end()], ids[0]))
+        for m in self._dis.finditer(at.mtext):
+            ids = self.dis_index.get(norm_key(m.group(0)), [])
+            if ids and at.span(m.start(), m.end()) is not None:
+                disputes.append(DisputePhrase(m.start(), m.end(), at.text[m.start():m.end()], ids[0]))
         # words that together denote a dispute ("Sado" and "UNESCO" in one sentence)
         named = {(at.sentence_at(d.start).index, d.ref) for d in disputes}
         cooccur = [c for c, anywhere in zip(self.cooccur, self.cooccur_any)

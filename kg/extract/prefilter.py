@@ -44,6 +44,17 @@ class Prefilter:
             need = _need(list(_P.parse(p, flags))) if _P is not None else None
         except Exception:  # noqa: BLE001 - a pattern this reader does not follow: no pre-test
             need = None
+        self._set(need)
+
+    @classmethod
+    def any_of(cls, parts: "list[Prefilter]") -> "Prefilter":
+        """The pre-test of "one of these patterns matches": the union of their words (none
+        when one of them has no pre-test)."""
+        out = cls.__new__(cls)
+        out._set(None if any(f.need is None for f in parts) else set().union(*(f.need for f in parts)))
+        return out
+
+    def _set(self, need: set[str] | None) -> None:
         if need:  # a string holding another of the set adds nothing: "arrived in" beside "arrived"
             need = {s for s in need if s == DIGIT or not any(t != s and t != DIGIT and t in s for t in need)}
         self.need: frozenset[str] | None = frozenset(need) if need else None
