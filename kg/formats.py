@@ -61,10 +61,19 @@ TURTLE_PREFIXES = {
 }
 
 
+_TYPE = str(RDF.type)
+_RANK = {URIRef: 0, BNode: 1, Literal: 2}  # IRIs, then blank nodes, then literals
+
+
 def _po_key(t):
-    _s, p, o = t
-    return (p != RDF.type, str(p), 0 if isinstance(o, URIRef) else 1 if isinstance(o, BNode) else 2, str(o),
-            str(o.datatype or "") if isinstance(o, Literal) else "", (o.language or "") if isinstance(o, Literal) else "")
+    p, o = t[1], t[2]
+    rank = _RANK.get(type(o))
+    if rank is None:  # a subclass of an rdflib term
+        rank = 0 if isinstance(o, URIRef) else 1 if isinstance(o, BNode) else 2
+    # (str.__eq__: rdflib's own equality is Python code, called for every triple)
+    if rank == 2:
+        return (not str.__eq__(p, _TYPE), str(p), 2, str(o), str(o.datatype or ""), o.language or "")
+    return (not str.__eq__(p, _TYPE), str(p), rank, str(o), "", "")
 
 
 def _sorted(triples) -> list[tuple]:
@@ -94,15 +103,23 @@ def turtle(graph: Graph) -> bytes:
     Prefixes are those of TURTLE_PREFIXES the graph uses."""
     import pyoxigraph as ox
 
-    from .store import to_oxigraph
+    from .store import Converter
 
     triples = _sorted(canonical_triples(graph))
-    memo: dict = {}
-    out = [ox.Triple(to_oxigraph(s, memo), to_oxigraph(p, memo), to_oxigraph(o, memo)) for s, p, o in triples]
+    out = list(map(Converter().triple, triples))
     # the namespaces in use: each distinct IRI cut after its last "#" or "/" (a few hundred)
-    heads = {_head(str(x)) for x in {x for t in triples for x in (t[1], t[2] if t[1] == RDF.type else t[0])}}
+    heads = {_head(str(x)) for x in {x for t in triples for x in (t[1], t[2] if str.__eq__(t[1], _TYPE) else t[0])}}
     used = {name: ns for name, ns in sorted(TURTLE_PREFIXES.items()) if any(h.startswith(ns) for h in heads)}
     return ox.serialize(out, format=ox.RdfFormat.TURTLE, prefixes=used) or b""
+
+
+def store_of(data: bytes):
+    """Turtle (as `turtle` writes it) in a new in-memory pyoxigraph Store."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(data, format=ox.RdfFormat.TURTLE)
+    return store
 
 
 # ---------------------------------------------------------------------------- blank nodes

@@ -264,13 +264,16 @@ def _fallback_label(graph: Graph, n: URIRef, cls: str) -> str:
     return local_name(str(n))
 
 
-def _node_types(graph: Graph, extra: Graph | None = None) -> dict[URIRef, set[str]]:
+def _node_types(graph: Graph, extra: Iterable[tuple] | None = None) -> dict[URIRef, set[str]]:
+    """Each node's classes of the ontology, from `graph` and the triples `extra`."""
     kg_ns = str(KG._NS)
     types: dict[URIRef, set[str]] = defaultdict(set)
-    for g in (graph, extra) if extra is not None else (graph,):
-        for s, o in g.subject_objects(RDF.type):
-            if isinstance(s, URIRef) and isinstance(o, URIRef) and str(o).startswith(kg_ns):
-                types[s].add(str(o)[len(kg_ns):])
+    pairs = list(graph.subject_objects(RDF.type))
+    if extra is not None:
+        pairs.extend((s, o) for s, p, o in extra if p == RDF.type)
+    for s, o in pairs:
+        if isinstance(s, URIRef) and isinstance(o, URIRef) and str(o).startswith(kg_ns):
+            types[s].add(str(o)[len(kg_ns):])
     return types
 
 
@@ -299,12 +302,12 @@ def _assemble(graph: Graph, nodes: dict[URIRef, str], statements: Iterable[tuple
     return G
 
 
-def to_networkx(graph: Graph, *, inferred: Graph | None = None, articles: bool = False,
+def to_networkx(graph: Graph, *, inferred: Iterable[tuple] | None = None, articles: bool = False,
                 types: Iterable[str] | None = None) -> nx.MultiDiGraph:
     """The graph's actors, places, events, agreements and disputes (and with `articles`,
     its articles) as a MultiDiGraph, with the object-property statements between them as
-    edges. With `inferred` (a reasoner's output, e.g. build/inferred.ttl), its statements
-    are added as edges marked `inferred=True`; without it, reasoned triples are left out.
+    edges. With `inferred` (a reasoner's output, e.g. build/inferred.ttl, as a Graph or any
+    iterable of triples), its statements are added as edges marked `inferred=True`; without it, reasoned triples are left out.
     `types` narrows the nodes to these classes and their subclasses (see class_closure)."""
     wanted = class_closure(types) if types else set(DEFAULT_CLASSES | ({"Article"} if articles else set()))
     if articles and types:
@@ -331,7 +334,7 @@ def to_networkx(graph: Graph, *, inferred: Graph | None = None, articles: bool =
     return G
 
 
-def run_construct(graph: Graph, query: str, *, inferred: Graph | None = None, source: str | None = None) -> Graph:
+def run_construct(graph: Graph, query: str, *, inferred: Iterable[tuple] | None = None, source: str | None = None) -> Graph:
     """Run a SPARQL CONSTRUCT (or DESCRIBE) query over the graph (and the inferred triples,
     when given) and return the constructed graph. Raises QueryError for a query that does
     not parse or is not a CONSTRUCT or DESCRIBE."""

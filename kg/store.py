@@ -162,9 +162,10 @@ def to_oxigraph(t, memo: dict | None = None):
     o = memo.get(t) if memo is not None else None
     if o is not None:
         return o
-    if isinstance(t, URIRef):
+    kind = type(t)
+    if kind is URIRef or (kind is not Literal and kind is not BNode and isinstance(t, URIRef)):
         o = ox.NamedNode(str(t))
-    elif isinstance(t, BNode):
+    elif kind is BNode or isinstance(t, BNode):
         o = ox.BlankNode(str(t))
     elif isinstance(t, Literal):
         lang, dt = t.language, t.datatype
@@ -182,6 +183,28 @@ def to_oxigraph(t, memo: dict | None = None):
     if memo is not None:
         memo[t] = o
     return o
+
+
+class Converter:
+    """Converts many rdflib terms to pyoxigraph terms, each distinct term object once: the
+    memo is keyed by the object's id (an int hashes and compares in C; an rdflib term's
+    equality is Python code, and a million-triple graph asks it millions of times). Keep
+    the terms alive while the converter is used: ids are reused once an object is gone."""
+
+    __slots__ = ("_by_id", "_by_value")
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, object] = {}
+        self._by_value: dict = {}
+
+    def __call__(self, t):
+        o = self._by_id.get(id(t))
+        if o is None:
+            o = self._by_id[id(t)] = to_oxigraph(t, self._by_value)
+        return o
+
+    def triple(self, t) -> "ox.Triple":
+        return ox.Triple(self(t[0]), self(t[1]), self(t[2]))
 
 
 def to_rdflib(t):

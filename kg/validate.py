@@ -121,10 +121,13 @@ def to_store(graph: Graph):
 
 
 def validate(graph: Graph, *, shapes: Graph | None = None, kb: ReferenceKB | None = None,
-             engine: str = "auto") -> ValidationReport:
+             engine: str = "auto", store=None) -> ValidationReport:
     """Check `graph` against the SHACL shapes (default: kg's) and look for conflicts
     between sources. `engine` is one of VALIDATORS; both engines report the same findings
-    on kg's shapes (tests/test_validate.py runs them side by side)."""
+    on kg's shapes (tests/test_validate.py runs them side by side). `store`, when given, is
+    an in-memory pyoxigraph Store holding the same triples (kg.build loads it from the
+    graph.ttl it writes, faster than converting the graph term by term); the SPARQL checks
+    run on it."""
     if engine not in VALIDATORS:
         raise ValueError(f"unknown validation engine {engine!r}")
     start = time.perf_counter()
@@ -140,7 +143,7 @@ def validate(graph: Graph, *, shapes: Graph | None = None, kb: ReferenceKB | Non
             log.info("validating with pySHACL: %s", exc)
     if checks is not None:
         from .shacl import run
-        results = run(checks, to_store(graph))  # the shapes as SPARQL on Oxigraph
+        results = run(checks, store if store is not None else to_store(graph))  # the shapes as SPARQL on Oxigraph
         violations = [_finding(graph, shapes, r.shape, r.focus, r.value, r.message, r.path,
                                "violation" if r.severity == "Violation" else "warning") for r in results]
         conforms = not any(r.severity == "Violation" for r in results)
@@ -248,31 +251,44 @@ def _office_of(kb: ReferenceKB, role: str) -> str | None:
 
 def _office_conflicts(graph: Graph, kb: ReferenceKB) -> list[Finding]:
     claims = []
+    fits: dict = {}  # (person, office, date) -> _tenure_fits
     for c in graph.subjects(RDF.type, KG.RoleClaim):
         person, role, as_of = graph.value(c, KG.claimOf), graph.value(c, KG.role), graph.value(c, KG.asOf)
         office = _office_of(kb, str(role)) if role is not None else None
         if person is None or office is None or as_of is None or len(str(as_of)) < 7:
             continue
-        claims.append((str(as_of), person, office, graph.value(person, KG.country), c, str(role),
-                       _tenure_fits(graph, person, office, str(as_of))))
+        key = (person, office, str(as_of))
+        if key not in fits:
+            fits[key] = _tenure_fits(graph, person, office, str(as_of))
+        claims.append((str(as_of), person, office, graph.value(person, KG.country), c, str(role), fits[key]))
     claims.sort()
+    # the pairs of claims of one date that may conflict: one person with two offices, or
+    # one office (of one country, within its holders' tenures) with two people
+    by_person: dict = {}
+    by_office: dict = {}
+    for i, (d, p, o, c, _n, _r, fit) in enumerate(claims):
+        by_person.setdefault((d, p), []).append(i)
+        if c is not None and fit:
+            by_office.setdefault((d, o, c), []).append(i)
+    pairs = set()
+    for group in by_person.values():
+        pairs.update((i, j) for k, i in enumerate(group) for j in group[k + 1:] if claims[i][2] != claims[j][2])
+    for group in by_office.values():
+        pairs.update((i, j) for k, i in enumerate(group) for j in group[k + 1:] if claims[i][1] != claims[j][1])
     out = []
-    for i, (d1, p1, o1, c1, n1, r1, fit1) in enumerate(claims):
-        for d2, p2, o2, c2, n2, r2, fit2 in claims[i + 1:]:
-            if d2 != d1:
-                break
-            if p1 == p2 and o1 != o2:
-                message = f"called \"{r1}\" and \"{r2}\" as of {d1}: two offices one person does not hold at once"
-            elif p1 != p2 and o1 == o2 and c1 is not None and c1 == c2 and fit1 and fit2:
-                # a bare title in a sentence about the past ("Prime Minister Obuchi") is dated by
-                # its article; the reference's tenures tell those apart from real disagreements
-                message = (f"\"{_label(graph, p1)}\" and \"{_label(graph, p2)}\" are both called \"{r1}\" "
-                           f"of {_label(graph, c1)} as of {d1}")
-            else:
-                continue
-            out.append(Finding(kind="conflict", rule="office", message=message, node=str(p1),
-                               label=_label(graph, p1), value=str(p2) if p1 != p2 else r2,
-                               sources=sources_of(graph, n1) + sources_of(graph, n2)))
+    for i, j in sorted(pairs):
+        d1, p1, o1, c1, n1, r1, _ = claims[i]
+        _d2, p2, _o2, _c2, n2, r2, _ = claims[j]
+        if p1 == p2:
+            message = f"called \"{r1}\" and \"{r2}\" as of {d1}: two offices one person does not hold at once"
+        else:
+            # a bare title in a sentence about the past ("Prime Minister Obuchi") is dated by
+            # its article; the reference's tenures tell those apart from real disagreements
+            message = (f"\"{_label(graph, p1)}\" and \"{_label(graph, p2)}\" are both called \"{r1}\" "
+                       f"of {_label(graph, c1)} as of {d1}")
+        out.append(Finding(kind="conflict", rule="office", message=message, node=str(p1),
+                           label=_label(graph, p1), value=str(p2) if p1 != p2 else r2,
+                           sources=sources_of(graph, n1) + sources_of(graph, n2)))
     return out
 
 

@@ -26,6 +26,7 @@ import json
 import logging
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources as importlib_resources
@@ -89,7 +90,7 @@ class View:
 
 # ---------------------------------------------------------------- what to draw
 
-def prepare(graph: Graph, *, inferred: Graph | None = None, articles: bool = False, focus: str | None = None,
+def prepare(graph: Graph, *, inferred: Iterable[tuple] | None = None, articles: bool = False, focus: str | None = None,
             hops: int = 1, since: str | None = None, until: str | None = None, types=None,
             query: str | None = None, query_source: str | None = None, budget: int = DEFAULT_BUDGET,
             command: str = "kg viz") -> View:
@@ -396,7 +397,7 @@ def render(view: View, *, title: str | None = None) -> str:
     return page
 
 
-def write_html(graph: Graph, path: str | Path, *, inferred: Graph | None = None, title: str | None = None,
+def write_html(graph: Graph, path: str | Path, *, inferred: Iterable[tuple] | None = None, title: str | None = None,
                articles: bool = False, focus: str | None = None, hops: int = 1, since: str | None = None,
                until: str | None = None, types=None, query: str | None = None, query_source: str | None = None,
                budget: int = DEFAULT_BUDGET, command: str = "kg viz") -> View:
