@@ -140,15 +140,19 @@ def test_alternation_finds_what_the_one_big_regex_finds(aliases, pieces):
     text = "".join(pieces)
     big = _compile_alternation(aliases)
     expected = [(m.start(), m.end()) for m in big.finditer(text)]
-    for few in (0, 64):  # one regex per first letter; one per alias
-        assert [(m.start(), m.end()) for m in Alternation(aliases, starts=_ANY_START, few=few).finditer(text)] == expected
-    # from capitals only: each match is the big regex's match at that place, and every
-    # match of the big regex that starts with a capital is found
-    got = [(m.start(), m.end()) for m in Alternation(aliases, starts=_CAPITAL_START).finditer(text)]
-    for s, e in got:
-        m = big.match(text, s)
-        assert not text[s].islower() and m is not None and m.end() == e
-    assert {(s, e) for s, e in expected if not text[s].islower()} <= set(got)
+    for few in (0, 64):  # one tree-shaped regex of all aliases; one regex per alias
+        alt = Alternation(aliases, starts=_ANY_START, few=few)
+        assert [(m.start(), m.end()) for m in alt.finditer(text)] == expected
+        # with `more` (tried place by place), as one alternation of both lists
+        assert [(m.start(), m.end()) for m in alt.finditer(text, Alternation(["Kimchi"], starts=_ANY_START))] == \
+            [(m.start(), m.end()) for m in _compile_alternation([*aliases, "Kimchi"]).finditer(text)]
+        # from capitals only: each match is the big regex's match at that place, and every
+        # match of the big regex that starts with a capital is found
+        got = [(m.start(), m.end()) for m in Alternation(aliases, starts=_CAPITAL_START, few=few).finditer(text)]
+        for s, e in got:
+            m = big.match(text, s)
+            assert not text[s].islower() and m is not None and m.end() == e
+        assert {(s, e) for s, e in expected if not text[s].islower()} <= set(got)
 
 
 def test_the_foreign_ministry_of_a_report_filed_from_a_capital(run):

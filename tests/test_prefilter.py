@@ -65,3 +65,15 @@ def test_the_pretest_of_one_of_several_patterns():
     assert both.need == {"summit", "held talks"}
     assert both.may_match(lower("They held talks")) and not both.may_match(lower("They talked"))
     assert Prefilter.any_of([Prefilter(re.compile(r"summit")), Prefilter(re.compile(r"\w+\s\w"))]).need is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["summit", "summits", "talks", "met", "meeting", "visit", "visited", "call",
+                                 "phone call", "sum", "meet", "a b"]), min_size=1, max_size=12, unique=True),
+       st.text(alphabet="summitalkseg bvpho", max_size=40))
+def test_many_words_in_one_pass_say_what_a_search_for_each_says(words, text):
+    """Over eight words, may_match searches for all of them as one tree-shaped regex."""
+    from kg.extract.prefilter import _FEW_WORDS, Prefilter
+    pre = Prefilter("|".join(words))
+    assert (pre._any is not None) == (len(pre._words) > _FEW_WORDS)
+    assert pre.may_match(text) == any(w in text for w in words)

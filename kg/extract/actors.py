@@ -22,7 +22,8 @@ from .. import resources
 from ..model import COUNTRY, ORGANIZATION, PERSON, PLACE, Mention, Sentence, Span
 from ..reference import ReferenceKB, name_variants, slug
 from .prefilter import finditer as scan
-from .prefilter import lower
+from .prefilter import lower, pretest_like
+from .trie import alternation
 
 DEMONYM = "demonym"
 # "Japan's foreign ministry", "South Korea's Foreign Ministry", "the Foreign Ministry"
@@ -65,9 +66,28 @@ def alias_regex(alias: str) -> str:
     return "".join(out)
 
 
-_CAPITAL_START = re.compile(r"(?<![\w])[^\W_a-z]")  # a word starting with a capital, digit or non-ASCII letter
-_ANY_START = re.compile(r"(?<![\w])\S")
-_FAMILY_START = re.compile(r"(?<![\w-])[^\W_a-z]")  # family names count only when capitalized
+@dataclass(frozen=True)
+class Start:
+    """Where an alias may begin: a place not preceded by `behind` (a look-behind) whose
+    character is one of `first` (a character class; case counts)."""
+
+    behind: str
+    first: str
+
+    @property
+    def pattern(self) -> str:
+        """A regex that takes the first character."""
+        return self.behind + self.first
+
+    @property
+    def ahead(self) -> str:
+        """A regex that takes nothing (case counts in `first` under re.I too)."""
+        return f"{self.behind}(?=(?-i:{self.first}))"
+
+
+_CAPITAL_START = Start(r"(?<![\w])", r"[^\W_a-z]")  # a word starting with a capital, digit or non-ASCII letter
+_ANY_START = Start(r"(?<![\w])", r"\S")
+_FAMILY_START = Start(r"(?<![\w-])", r"[^\W_a-z]")  # family names count only when capitalized
 
 
 _FEW_ALIASES = 64
@@ -88,11 +108,13 @@ def _starts_regex(starts: str, firsts: str) -> re.Pattern:
 class Alternation:
     """The matches of one alternation of all `aliases` (case-insensitive, whole words, longest
     alias first, left to right without overlaps), found fast: one big alternation is tried
-    branch by branch at every position of the text, so kg tries, at each place where a word
-    starts (`starts`), only the aliases beginning with that word's first letter.
-    `form` writes one alias as a regex; `end` is what must follow a match."""
+    branch by branch at every position of the text. Many aliases are written as one tree of
+    shared prefixes (kg.extract.trie) that the regex engine walks letter by letter; a few
+    (one article's names) are each a regex compiled once per process, tried at each place
+    where a word starts (`starts`) and one of them begins. `form` writes an alias as a regex,
+    character by character (alias_regex, re.escape); `end` is what must follow a match."""
 
-    def __init__(self, aliases, *, starts: re.Pattern = _ANY_START, form=None, end: str = r"(?![\w])",
+    def __init__(self, aliases, *, starts: Start = _ANY_START, form=None, end: str = r"(?![\w])",
                  few: int = _FEW_ALIASES):
         form = form or alias_regex
         groups: dict[str, list[str]] = {}
@@ -109,6 +131,10 @@ class Alternation:
             return re.compile("(?:" + "|".join(form(a) for a in sorted(members, key=order)) + ")" + end, re.I)
 
         self._by_prefix: dict[str, tuple[re.Pattern, ...]] = {}
+        self._one: re.Pattern | None = None
+        if not small:  # the whole alternation as one tree (by itself; with `more`, per place below)
+            self._one = re.compile(starts.ahead + "(?:" + alternation(set(aliases), char=form, fold=True) + ")" + end,
+                                   re.I)
         if small:
             self._by_first = {k: tuple(_alias_regex(form, a, end) for a in sorted(v, key=order))
                               for k, v in groups.items()}
@@ -125,7 +151,8 @@ class Alternation:
                         odd.setdefault(k, []).append(a)
             self._by_prefix = {k: (one(v + odd.get(k[0], [])),) for k, v in by3.items()}
             self._by_first = {k: (one(v),) for k, v in odd.items()}
-        self._starts = _starts_regex(starts.pattern, "".join(sorted(groups)))
+        self._start, self._firsts = starts, "".join(sorted(groups))
+        self._starts = _starts_regex(starts.pattern, self._firsts)
 
     def _at(self, text: str, p: int) -> tuple[re.Pattern, ...]:
         """The regexes to try at `p`."""
@@ -145,9 +172,16 @@ class Alternation:
     def finditer(self, text: str, *more: "Alternation"):
         """Matches left to right; with `more` alternations, the longest match of any of them
         at each place (as one alternation of all their aliases would give)."""
+        if self._one is not None and not more:
+            yield from self._one.finditer(text)
+            return
         last = 0
         at = self._at
-        for c in self._starts.finditer(text):
+        starts = self._starts
+        if more:  # the places where an alias of any of them begins
+            firsts = "".join(sorted(set(self._firsts).union(*(o._firsts for o in more))))
+            starts = _starts_regex(self._start.pattern, firsts)
+        for c in starts.finditer(text):
             p = c.start()
             if p < last:
                 continue
@@ -200,9 +234,9 @@ class Gazetteer:
         # `lookup` refuses a match that starts in lower case: try only capitalised words
         self._alternation = Alternation(aliases, starts=_CAPITAL_START)
         demonyms = list(kb.demonyms)
-        self.demonym_regex = re.compile(
-            r"(?<![\w])(?:" + "|".join(alias_regex(d) for d in sorted(demonyms, key=lambda a: (-len(a), a)))
-            + r")(?![\w])") if demonyms else None
+        self.demonym_regex = pretest_like(
+            re.compile(r"(?<![\w])(?:" + alternation(demonyms, char=alias_regex) + r")(?![\w])"),
+            r"(?<![\w])(?:" + "|".join(alias_regex(d) for d in demonyms) + r")(?![\w])") if demonyms else None
         self.demonym_index = {norm_key(d): c for d, c in kb.demonyms.items()}
 
     def finditer(self, text: str):
@@ -257,19 +291,21 @@ def person_patterns(kb: ReferenceKB) -> PersonPatterns:
     titles = set(data.get("titles") or [])
     for o in kb.offices.values():
         titles.update(o.titles)
-    title_alt = "|".join(alias_regex(t) for t in sorted(titles, key=lambda t: (-len(t), t)))
+    title_alt = alternation(titles, char=alias_regex, fold=True)  # (a tree: kg.extract.trie)
     # titles all start with a letter: "\b(?=letter)" tries fewer places than "(?<![\w])", same matches
     lead = r"\b(?=[^\W\d_])" if all(t[:1].isalpha() for t in titles) else r"(?<![\w])"
-    title_regex = re.compile(
-        rf"{lead}(?P<pre>(?i:(?:former|then|ex|outgoing|incoming|new|current|acting|late)[\s-]+))?"
-        rf"(?P<title>(?i:{title_alt}))\s+(?P<name>{NAME})(?![\w])")
+    title_form = (rf"{lead}(?P<pre>(?i:(?:former|then|ex|outgoing|incoming|new|current|acting|late)[\s-]+))?"
+                  rf"(?P<title>(?i:TITLES))\s+(?P<name>{NAME})(?![\w])")
+    title_regex = pretest_like(re.compile(title_form.replace("TITLES", title_alt)),
+                               title_form.replace("TITLES", "|".join(alias_regex(t) for t in titles)))
     roles = sorted(set(data.get("roles") or []), key=lambda t: (-len(t), t))
     roles_regex = re.compile(r"(?i:\b(?:" + "|".join(re.escape(r) for r in roles) + r")\b)")
     ks = sorted(resources.load_lines("patterns", "korean_surnames.txt"), key=lambda x: (-len(x), x))
-    speech = "|".join(re.escape(v) for v in data.get("speech_verbs") or ["said"])
-    envoys = "|".join(re.escape(v) for v in data.get("envoy_titles") or ["ambassador"])
+    speech = alternation(data.get("speech_verbs") or ["said"])
+    envoys = alternation(data.get("envoy_titles") or ["ambassador"], fold=True)
     return PersonPatterns(
-        korean_name=re.compile(r"(?<![\w-])(?:" + "|".join(ks) + r")[ \t]+[A-Z][a-z]+-[a-z]+(?![\w-])"),
+        korean_name=pretest_like(re.compile(r"(?<![\w-])(?:" + alternation(ks) + r")[ \t]+[A-Z][a-z]+-[a-z]+(?![\w-])"),
+                                 r"(?<![\w-])(?:" + "|".join(ks) + r")[ \t]+[A-Z][a-z]+-[a-z]+(?![\w-])"),
         speech=re.compile(rf"(?:\b(?:{speech})[ \t]+(?P<a>{NAME})(?![\w])|(?<![\w])(?P<b>{NAME})[ \t]+(?:{speech})\b)"),
         of_org=re.compile(rf"(?P<acc>(?i:according[ \t]+to)[ \t]+)?(?<![\w-])(?P<name>{NAME})[ \t]+of[ \t]+(?:the[ \t]+)?$"),
         said_after=re.compile(rf"(?:[ \t]*\([^)]{{1,12}}\))?(?:[ \t]+(?:also[ \t]+|then[ \t]+)?(?:{speech})\b|,[ \t]+(?:who|a|an|the|said|says)\b)"),
@@ -291,14 +327,17 @@ class OrgPatterns:
 @lru_cache(maxsize=1)
 def org_patterns() -> OrgPatterns:
     data = resources.load_yaml("patterns", "organizations.yaml") or {}
-    heads = "|".join(alias_regex(h) for h in sorted(data.get("heads") or [], key=lambda t: (-len(t), t)))
-    of_heads = "|".join(re.escape(h) for h in sorted(data.get("of_heads") or [], key=lambda t: (-len(t), t)))
+    heads, of_heads = data.get("heads") or [], data.get("of_heads") or []
     cap = r"(?:[A-Z][\w.'&-]*|\d+[A-Za-z][\w.'&-]*)"  # "Research-Korea", "21C"; not a bare number
     sp = r"[ \t]+"  # names do not run across paragraph breaks
     tail = rf"(?:{sp}(?:(?:and|of|for|on|the|&){sp})*{cap})*"
-    pat = (rf"(?<![\w-])(?:(?:{cap}{sp}){{0,4}}(?:{of_heads}){sp}(?:of|for|on){sp}(?:the{sp})?{cap}{tail}"
-           rf"|(?:{cap}(?:{sp}|-)){{1,5}}(?:{heads}))(?![\w])")
-    return OrgPatterns(regex=re.compile(pat), not_orgs=frozenset(x.lower() for x in data.get("not_organizations") or []))
+
+    def pattern(heads: str, of_heads: str) -> str:
+        return (rf"(?<![\w-])(?:(?:{cap}{sp}){{0,4}}(?:{of_heads}){sp}(?:of|for|on){sp}(?:the{sp})?{cap}{tail}"
+                rf"|(?:{cap}(?:{sp}|-)){{1,5}}(?:{heads}))(?![\w])")
+    regex = pretest_like(re.compile(pattern(alternation(heads, char=alias_regex), alternation(of_heads))),
+                         pattern("|".join(alias_regex(h) for h in heads), "|".join(re.escape(h) for h in of_heads)))
+    return OrgPatterns(regex=regex, not_orgs=frozenset(x.lower() for x in data.get("not_organizations") or []))
 
 
 @lru_cache(maxsize=1)
@@ -327,11 +366,13 @@ class PlacePatterns:
 @lru_cache(maxsize=1)
 def place_patterns() -> PlacePatterns:
     data = resources.load_yaml("patterns", "places.yaml") or {}
-    venues = "|".join(alias_regex(v) for v in sorted(data.get("venues") or [], key=lambda t: (-len(t), t)))
-    districts = "|".join(re.escape(d) for d in data.get("districts") or [])
+    venues = data.get("venues") or []
+    districts = alternation(data.get("districts") or [])
     cap = r"[A-Z][\w.'&-]*"
+    venue = rf"(?<![\w-])(?:{cap}[ \t]+){{1,4}}(?:VENUES)(?![\w])"
     return PlacePatterns(
-        venue=re.compile(rf"(?<![\w-])(?:{cap}[ \t]+){{1,4}}(?:{venues})(?![\w])"),
+        venue=pretest_like(re.compile(venue.replace("VENUES", alternation(venues, char=alias_regex))),
+                           venue.replace("VENUES", "|".join(alias_regex(v) for v in venues))),
         district=re.compile(rf"\bthe[ \t]+(?P<name>{cap}(?:[ \t]{cap})?)[ \t]+(?:{districts})\b"),
     )
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .trie import alternation
+
 try:  # CPython's parser for the `re` module (re._parser from 3.11, sre_parse before)
     from re import _constants as _C
     from re import _parser as _P
@@ -23,6 +25,7 @@ except ImportError:  # pragma: no cover - other Pythons: no pre-tests
     _P = _C = None
 
 DIGIT = "\0digit"  # "some decimal digit": \d and [0-9]
+_FEW_WORDS = 8  # more words than this are searched for in one pass
 _MAX_STRINGS = 96  # literal alternatives multiplied out at most this far
 _DIGITS = re.compile(r"\d")
 # characters that re.IGNORECASE matches to an ASCII letter but str.lower() does not turn into it
@@ -60,20 +63,40 @@ class Prefilter:
         self.need: frozenset[str] | None = frozenset(need) if need else None
         self._words = tuple(sorted(s for s in self.need if s != DIGIT)) if self.need else ()
         self._digit = bool(self.need and DIGIT in self.need)
+        # many words: one pass over the text with all of them as a tree (kg.extract.trie)
+        # rather than a substring search for each
+        self._any = re.compile(alternation(self._words)) if len(self._words) > _FEW_WORDS else None
 
     def may_match(self, low: str) -> bool:
         """False only if the pattern cannot match `low` (text passed through `lower`)."""
         if self.need is None:
             return True
-        for w in self._words:
-            if w in low:
+        if self._any is not None:
+            if self._any.search(low) is not None:
                 return True
+        else:
+            for w in self._words:
+                if w in low:
+                    return True
         return self._digit and _DIGITS.search(low) is not None
+
+
+_GIVEN: dict[re.Pattern, Prefilter] = {}  # patterns whose pre-test is read from another pattern
+
+
+def pretest_like(pattern: re.Pattern, like: re.Pattern | str) -> re.Pattern:
+    """`pattern`, whose pre-test is to be read from `like`: a pattern with the same
+    matches that this reader follows better (a plain alternation of words, where
+    `pattern` has them as a tree, kg.extract.trie, whose words it cannot multiply out)."""
+    _GIVEN[pattern] = Prefilter(like)
+    prefilter.cache_clear()
+    return pattern
 
 
 @lru_cache(maxsize=512)
 def prefilter(pattern: re.Pattern) -> Prefilter:
-    return Prefilter(pattern)
+    given = _GIVEN.get(pattern)
+    return given if given is not None else Prefilter(pattern)
 
 
 def finditer(pattern: re.Pattern, text: str, low: str):
