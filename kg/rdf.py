@@ -5,8 +5,10 @@ provenance from every node to its articles and supporting sentences.
 """
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
@@ -123,11 +125,15 @@ def claim_date(resolved: Resolved, span: Span, published: str | None) -> str | N
     return _first_date(sent.text, published)
 
 
-@lru_cache(maxsize=4096)
 def _first_date(text: str, published: str | None) -> str | None:
+    """The first resolved date `text` names. Not cached here: to_graph remembers it per
+    sentence for the whole corpus (a bounded cache thrashed at 10,000 articles: 22,000
+    date scans for 14,600 sentences)."""
     from .extract.dates import find_dates
-    values = [d.value for d in find_dates(text, published) if d.value]
-    return values[0] if values else None
+    for d in find_dates(text, published):
+        if d.value:
+            return d.value
+    return None
 
 
 def article_iri(article_id: str) -> URIRef:
@@ -138,33 +144,174 @@ def sentence_iri(span: Span) -> URIRef:
     return DATA[f"article/{span.article}/sentence/{span.sentence}"]
 
 
+#: one object for each term of the ontology and of the namespaces to_graph writes with.
+#: A store's index is a dict keyed by terms, and a dict compares a key it is given with
+#: the equal key it holds by `is` before calling rdflib's Python __eq__: the same object
+#: for the same term everywhere spares about three million such calls in a large map.
+_CANONICAL: dict = {}
+
+
+def _canonical(term):
+    return _CANONICAL.setdefault(term, term)
+
+
 class _Terms:
     """A namespace's terms as plain attributes after their first look-up (rdflib's
-    DefinedNamespace checks every attribute access, millions of times in a large map)."""
+    DefinedNamespace checks every attribute access, millions of times in a large map),
+    each the canonical object for its term (see _CANONICAL)."""
 
     def __init__(self, ns):
         self._ns = ns
 
     def __getattr__(self, name: str):
-        term = getattr(self._ns, name)
+        term = _canonical(getattr(self._ns, name))
         setattr(self, name, term)
         return term
 
 
 _KG, _RDFS, _SKOS, _DCTERMS, _RDF, _XSD = (_Terms(ns) for ns in (KG, RDFS, SKOS, DCTERMS, RDF, XSD))
+_CLASS_OF = {kind: _canonical(cls) for kind, cls in CLASS_OF.items()}
+_EVENT_CLASS = {name: _canonical(cls) for name, cls in EVENT_CLASS.items()}
+_REFERENCE_SOURCE = _canonical(REFERENCE_SOURCE)
+_DATA = str(DATA)
+
+
+@lru_cache(maxsize=1)
+def _ontology_triples() -> tuple[tuple, ...]:
+    """The ontology's triples in canonical terms (see _CANONICAL)."""
+    return tuple(tuple(_canonical(x) for x in t) for t in ontology_graph())
+
+
+class _Interned:
+    """The terms of one map, each made once: rdflib builds a term in Python (a Literal
+    goes through several casts and checks), and the same article, sentence, role, date or
+    offset recurs across hundreds of thousands of triples. Each method returns what its
+    comment says, as the same object for the same argument."""
+
+    def __init__(self):
+        self._articles: dict[str, URIRef] = {}
+        self._sentences: dict[tuple[str, int], URIRef] = {}
+        self._iris: dict[str, URIRef] = {}
+        self._texts: dict[str, Literal] = {}
+        self._plain: dict[str, Literal] = {}
+        self._dates: dict[str, Literal] = {}
+        self._ints: dict[int, Literal] = {}
+
+    def article(self, article_id: str) -> URIRef:  # article_iri(article_id)
+        t = self._articles.get(article_id)
+        if t is None:
+            t = self._articles[article_id] = article_iri(article_id)
+        return t
+
+    def sentence(self, article_id: str, index: int) -> URIRef:  # sentence_iri of a span there
+        key = (article_id, index)
+        t = self._sentences.get(key)
+        if t is None:
+            t = self._sentences[key] = URIRef(f"{_DATA}article/{article_id}/sentence/{index}")
+        return t
+
+    def iri(self, local: str) -> URIRef:  # DATA[local]
+        t = self._iris.get(local)
+        if t is None:
+            t = self._iris[local] = URIRef(_DATA + local)
+        return t
+
+    def text(self, value: str) -> Literal:  # Literal(clean_literal(value))
+        t = self._texts.get(value)
+        if t is None:
+            t = self._texts[value] = Literal(clean_literal(value))
+        return t
+
+    def plain(self, value: str) -> Literal:  # Literal(value)
+        t = self._plain.get(value)
+        if t is None:
+            t = self._plain[value] = Literal(value)
+        return t
+
+    def date(self, value: str) -> Literal:  # date_literal(value)
+        t = self._dates.get(value)
+        if t is None:
+            t = self._dates[value] = date_literal(value)
+        return t
+
+    def integer(self, value: int) -> Literal:  # Literal(value), an xsd:integer
+        t = self._ints.get(value)
+        if t is None:
+            t = self._ints[value] = Literal(value)
+        return t
+
+
+def _adder(graph: Graph):
+    """A function that adds one triple to `graph`, an empty graph on a SimpleMemory store,
+    as `graph.add` would, without its per-term type checks. It fills the store's three
+    indexes itself, in the order SimpleMemory.add does, so the graph iterates the same;
+    SimpleMemory.add finds each new key by catching a KeyError, two or three times for a
+    typical triple of a large map, which costs more than the adding (tests/test_rdf.py
+    checks the indexes come out the same). Falls back to the store's own add if the store
+    keeps its indexes otherwise."""
+    store = graph.store
+    indexes = [getattr(store, f"_SimpleMemory__{name}", None) for name in ("spo", "pos", "osp")]
+    if type(store) is not SimpleMemory or not all(type(x) is dict for x in indexes):
+        return lambda t, _add=store.add, _g=graph: _add(t, _g, False)
+    spo, pos, osp = indexes
+
+    def add(t) -> None:
+        s, p, o = t
+        po = spo.get(s)
+        if po is None:
+            po = spo[s] = {}
+        objects = po.get(p)
+        if objects is None:
+            objects = po[p] = {}
+        objects[o] = 1
+        os = pos.get(p)
+        if os is None:
+            os = pos[p] = {}
+        subjects = os.get(o)
+        if subjects is None:
+            subjects = os[o] = {}
+        subjects[s] = 1
+        sp = osp.get(o)
+        if sp is None:
+            sp = osp[o] = {}
+        predicates = sp.get(s)
+        if predicates is None:
+            predicates = sp[s] = {}
+        predicates[p] = 1
+
+    return add
+
+
+@contextmanager
+def without_gc():
+    """Python's cyclic garbage collector paused for a block that allocates millions of
+    objects and frees none in cycles (the terms and index dicts of a large map): each of
+    its full collections walks every object allocated so far, about a third of the map's
+    time at 10,000 articles. The collector's previous state is restored afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontology: bool = True) -> Graph:
     kb = kb or load_reference()
+    with without_gc():
+        return _to_graph(resolved, kb, include_ontology)
+
+
+def _to_graph(resolved: Resolved, kb: ReferenceKB, include_ontology: bool) -> Graph:
     g = Graph(store=SimpleMemory())  # (no named graphs here: adds and scans about 2x faster than Memory)
     bind_prefixes(g)
-
-    def add(t, _add=g.store.add, _g=g) -> None:  # (Graph.add without its per-term type checks)
-        _add(t, _g, False)
+    add = _adder(g)
 
     if include_ontology:
-        for t in ontology_graph():
+        for t in _ontology_triples():
             add(t)
+    term = _Interned()
     mint = Minter()
     node: dict[str, URIRef] = {}
     kinds = {}
@@ -177,79 +324,86 @@ def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontol
         node[d.key] = mint.dispute(d.key)
     used_sentences: set[tuple[str, int]] = set()
     published_of = {a.id: a.meta.published for a in resolved.articles}
+    first_date: dict[tuple[str, int], str | None] = {}  # claim_date of a sentence, by (article, index)
+    claims: set[URIRef] = set()  # the role claims written so far
 
     def provenance(subject: URIRef, spans, *, all_sentences: bool) -> None:
         seen_articles = set()
         for s in spans:
             if s.article not in seen_articles:
-                add((subject, _KG.mentionedIn, article_iri(s.article)))
+                add((subject, _KG.mentionedIn, term.article(s.article)))
             if all_sentences or s.article not in seen_articles:
-                add((subject, _KG.evidence, sentence_iri(s)))
+                add((subject, _KG.evidence, term.sentence(s.article, s.sentence)))
                 used_sentences.add((s.article, s.sentence))
             seen_articles.add(s.article)
 
     # articles
     for art in resolved.articles:
-        a = article_iri(art.id)
+        a = term.article(art.id)
         add((a, _RDF.type, _KG.Article))
-        add((a, _RDFS.label, Literal(clean_literal(art.meta.title or art.id))))
+        add((a, _RDFS.label, term.text(art.meta.title or art.id)))
         if art.meta.title:
-            add((a, _DCTERMS.title, Literal(clean_literal(art.meta.title))))
+            add((a, _DCTERMS.title, term.text(art.meta.title)))
         if art.meta.published:
-            add((a, _DCTERMS.issued, date_literal(art.meta.published)))
+            add((a, _DCTERMS.issued, term.date(art.meta.published)))
         if art.meta.url:
             add((a, _DCTERMS.source, Literal(clean_literal(art.meta.url), datatype=_XSD.anyURI)))
         if art.meta.kind:
-            add((a, _KG.kind, Literal(clean_literal(art.meta.kind))))
-        add((a, _KG.sourceFile, Literal(clean_literal(art.path))))
+            add((a, _KG.kind, term.text(art.meta.kind)))
+        add((a, _KG.sourceFile, term.text(art.path)))
         add((a, _KG.contentHash, Literal(art.sha256)))
     # actors
     for e in resolved.entities:
         s = node[e.key]
-        add((s, _RDF.type, CLASS_OF[e.kind]))
-        add((s, _RDFS.label, Literal(clean_literal(e.label))))
+        add((s, _RDF.type, _CLASS_OF[e.kind]))
+        add((s, _RDFS.label, term.text(e.label)))
         for alt in e.alt_labels:
-            add((s, _SKOS.altLabel, Literal(clean_literal(alt))))
+            add((s, _SKOS.altLabel, term.text(alt)))
         if e.ref:
             ref = kb.get(e.ref)
             for alt in sorted({ref.name, *ref.aliases} - {e.label, *e.alt_labels}):
-                add((s, _SKOS.hiddenLabel, Literal(clean_literal(alt))))
+                add((s, _SKOS.hiddenLabel, term.text(alt)))
             if ref.subkind:
-                add((s, _KG.kind, Literal(ref.subkind)))
+                add((s, _KG.kind, term.plain(ref.subkind)))
         if e.country and e.country in node:
             add((s, _KG.country, node[e.country]))
         for r in e.roles:
-            add((s, _KG.role, Literal(clean_literal(r))))
+            add((s, _KG.role, term.text(r)))
         provenance(s, e.spans, all_sentences=False)
         if not e.spans:  # named by no article, only by the reference (an agreement's signatory)
-            add((s, _DCTERMS.source, REFERENCE_SOURCE))
-            add((REFERENCE_SOURCE, _RDFS.label, Literal("kg reference knowledge (ontology/reference)")))
+            add((s, _DCTERMS.source, _REFERENCE_SOURCE))
+            add((_REFERENCE_SOURCE, _RDFS.label, term.plain("kg reference knowledge (ontology/reference)")))
         if e.ref and e.kind == PERSON:
             add_tenures(g, kb, s, kb.get(e.ref), node)
         for role, span in e.role_claims:
-            claim = DATA[f"claim/{s.rsplit('/', 1)[-1]}/{span.article}/{slug(role)}"]
-            if (claim, _RDF.type, _KG.RoleClaim) not in g:
+            claim = term.iri(f"claim/{s.rsplit('/', 1)[-1]}/{span.article}/{slug(role)}")
+            if claim not in claims:  # (the first span of a claim gives its date)
+                claims.add(claim)
                 add((claim, _RDF.type, _KG.RoleClaim))
                 add((claim, _KG.claimOf, s))
-                add((claim, _KG.role, Literal(clean_literal(role))))
-                add((claim, _RDFS.label, Literal(clean_literal(f"{e.label}: {role}"))))
-                add((claim, _KG.mentionedIn, article_iri(span.article)))
-                when = claim_date(resolved, span, published_of.get(span.article)) or published_of.get(span.article)
+                add((claim, _KG.role, term.text(role)))
+                add((claim, _RDFS.label, term.text(f"{e.label}: {role}")))
+                add((claim, _KG.mentionedIn, term.article(span.article)))
+                published = published_of.get(span.article)
+                key = (span.article, span.sentence)
+                if key not in first_date:
+                    first_date[key] = claim_date(resolved, span, published)
+                when = first_date[key] or published
                 if when:
-                    add((claim, _KG.asOf, date_literal(when)))
-            add((claim, _KG.evidence, sentence_iri(span)))
+                    add((claim, _KG.asOf, term.date(when)))
+            add((claim, _KG.evidence, term.sentence(span.article, span.sentence)))
             used_sentences.add((span.article, span.sentence))
     # agreements and disputes
     for a in resolved.agreements:
         s = node[a.key]
         add((s, _RDF.type, _KG.Agreement))
-        add((s, _RDFS.label, Literal(clean_literal(a.label))))
+        add((s, _RDFS.label, term.text(a.label)))
         for alt in sorted(set(a.aliases) - {a.label}):
-            add((s, _SKOS.altLabel, Literal(clean_literal(alt))))
+            add((s, _SKOS.altLabel, term.text(alt)))
         if a.kind:
-            add((s, _KG.kind, Literal(a.kind)))
+            add((s, _KG.kind, term.plain(a.kind)))
         if a.date:
-            add((s, _KG.date, date_literal(a.date)))
+            add((s, _KG.date, term.date(a.date)))
         for p in a.signatories:
             if p in node:
                 add((s, _KG.signatory, node[p]))
@@ -263,9 +417,9 @@ def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontol
     for d in resolved.disputes:
         s = node[d.key]
         add((s, _RDF.type, _KG.Dispute))
-        add((s, _RDFS.label, Literal(clean_literal(d.label))))
+        add((s, _RDFS.label, term.text(d.label)))
         for alt in sorted(set(d.aliases) - {d.label}):
-            add((s, _SKOS.altLabel, Literal(clean_literal(alt))))
+            add((s, _SKOS.altLabel, term.text(alt)))
         for p in d.parties:
             if p in node:
                 add((s, _KG.party, node[p]))
@@ -273,16 +427,16 @@ def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontol
     # events
     for ev in resolved.events:
         s = mint.event(ev.key)
-        add((s, _RDF.type, EVENT_CLASS[ev.cls]))
-        add((s, _RDFS.label, Literal(clean_literal(ev.label))))
-        add((s, _KG.kind, Literal(ev.kind)))
+        add((s, _RDF.type, _EVENT_CLASS[ev.cls]))
+        add((s, _RDFS.label, term.text(ev.label)))
+        add((s, _KG.kind, term.plain(ev.kind)))
         for p in ev.participants:
             if p in node:
                 add((s, _KG.participant, node[p]))
         if ev.date:
-            add((s, _KG.date, date_literal(ev.date)))
+            add((s, _KG.date, term.date(ev.date)))
         if ev.end_date:
-            add((s, _KG.endDate, date_literal(ev.end_date)))
+            add((s, _KG.endDate, term.date(ev.end_date)))
         if ev.location and ev.location in node:
             add((s, _KG.location, node[ev.location]))
         for o in ev.outcome:
@@ -294,7 +448,7 @@ def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontol
         provenance(s, ev.spans, all_sentences=True)
     # article metadata actors
     for art_id, authors, publisher in resolved.article_actors:
-        a = article_iri(art_id)
+        a = term.article(art_id)
         for p in authors:
             if p in node:
                 add((a, _KG.author, node[p]))
@@ -305,13 +459,13 @@ def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontol
     # supporting sentences
     for art_id, index in sorted(used_sentences):
         sent: Sentence = resolved.sentences[(art_id, index)]
-        s = sentence_iri(Span(art_id, index, sent.start, sent.end))
+        s = term.sentence(art_id, index)
         add((s, _RDF.type, _KG.Sentence))
-        add((s, _KG.inArticle, article_iri(art_id)))
-        add((s, _KG.text, Literal(clean_literal(sent.text))))
-        add((s, _KG.sentenceIndex, Literal(index)))
-        add((s, _KG.startOffset, Literal(sent.start)))
-        add((s, _KG.endOffset, Literal(sent.end)))
+        add((s, _KG.inArticle, term.article(art_id)))
+        add((s, _KG.text, term.text(sent.text)))
+        add((s, _KG.sentenceIndex, term.integer(index)))
+        add((s, _KG.startOffset, term.integer(sent.start)))
+        add((s, _KG.endOffset, term.integer(sent.end)))
     return g
 
 

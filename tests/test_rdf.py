@@ -58,3 +58,37 @@ def test_any_text_makes_a_valid_literal(text):
     data = g.serialize(format="turtle")
     g2 = Graph().parse(data=data, format="turtle")
     assert len(g2) == 1
+
+
+def test_role_claims_are_dated_by_their_sentence_else_by_publication(kb):
+    body = ("In 1998, Prime Minister Keizo Obuchi met President Kim Dae-jung in Tokyo. "
+            "Foreign Minister Cho Tae-yul spoke.")
+    g = graph(kb, body, published="2025-01-15")
+    as_of = {str(s).rsplit("/claim/", 1)[-1]: str(o) for s, o in g.subject_objects(KG.asOf)}
+    assert as_of == {"keizo-obuchi/t/prime-minister": "1998", "kim-dae-jung/t/president": "1998",
+                     "cho-tae-yul/t/foreign-minister": "2025-01-15"}
+
+
+def _indexes(g):
+    """A SimpleMemory store's three indexes as nested lists, in their dicts' order."""
+    def listed(d):
+        return [(k, listed(v)) for k, v in d.items()] if isinstance(d, dict) else d
+    return [listed(getattr(g.store, f"_SimpleMemory__{name}")) for name in ("spo", "pos", "osp")]
+
+
+def test_adder_fills_the_store_as_graph_add_does():
+    from rdflib import URIRef
+    from rdflib.plugins.stores.memory import SimpleMemory
+
+    from kg.rdf import _adder
+    a, b = URIRef("urn:a"), URIRef("urn:b")
+    triples = [(a, RDFS.label, Literal("A")), (b, RDFS.label, Literal("A")), (a, KG.party, b),
+               (a, RDFS.label, Literal("A")), (b, KG.startOffset, Literal(1)), (URIRef("urn:a"), KG.party, a),
+               (b, RDFS.label, Literal("A", lang="en")), (b, KG.startOffset, Literal("1"))]
+    expected, fast = Graph(store=SimpleMemory()), Graph(store=SimpleMemory())
+    add = _adder(fast)
+    for t in triples:
+        expected.add(t)
+        add(t)
+    assert _indexes(fast) == _indexes(expected)
+    assert list(fast) == list(expected) and len(fast) == 7
