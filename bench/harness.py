@@ -581,12 +581,18 @@ def markdown(res: dict) -> str:
              "extract": f"read + extract, {b['articles']:,} articles, jobs={b['jobs']}",
              "resolve": "", "map": f"{b['triples_asserted']:,} triples",
              "reason": f"{b.get('reasoner') or 'reasoner'}, {_f(b['triples_inferred'])} inferred kept",
-             "validate": f"SHACL, conforms: {b['conforms']}", "write": "all outputs, published"}
+             "validate": f"graph.ttl written and loaded, SHACL, conforms: {b['conforms']}",
+             "write": "all outputs, published"}
+    side = (b["jobs"] or 1) > 1 and not b.get("html_s")  # kg.build wrote the derived outputs in a second process
+    if side:
+        notes["validate"] += ("; meanwhile a second process writes inferred.ttl, summary.ttl, graph.html "
+                              "and timeline.html")
+        notes["write"] = "the other outputs, waiting for the second process, publish"
     for s in STAGES:
         if s in st:
             lines.append(f"| {s} | {st[s]:.2f} | {notes.get(s, '')} |")
     html = b.get("html_s", {})
-    if "write" in st:
+    if "write" in st and not side:
         ser = st["write"] - sum(html.values())
         lines.append(f"| write: serialization | {ser:.2f} | graph.ttl, inferred.ttl, validation.txt, publish |")
         for k, v in html.items():

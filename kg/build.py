@@ -412,51 +412,137 @@ def build(paths: Iterable[str | Path] = ("seeds",), *, out: str | Path = "build"
         if reasoning:
             stage("reason")
             result.reasoning = reason(graph, engine=reasoner)
-        ttl = None
-        if validation:
-            stage("validate")
-            # graph.ttl, written below; the validator's store is loaded from it (a few seconds
-            # at a million triples, against three times that to convert the graph's terms)
-            ttl = fmt.serialize(graph, "turtle")
-            result.validation = validate(graph, store=fmt.store_of(ttl))
-        stage("write")
-        names: list[str] = []
+        reasoned = result.reasoning
 
         def put(name: str, data: bytes) -> None:
             write_atomic(staging.path / name, data)
-            names.append(name)
 
-        for f in formats:
-            put(fmt.FORMATS[f], ttl if f == "turtle" and ttl is not None else fmt.serialize(graph, f))
-            if f == "jsonld":
-                put(fmt.CONTEXT_FILE, fmt.context_bytes())
-        if result.reasoning is not None:
-            put("inferred.ttl", fmt.turtle(result.reasoning.triples))
-            if union:
-                both = Graph()
-                for t in graph:
-                    both.add(t)
-                for t in result.reasoning.triples:
-                    both.add(t)
-                for prefix, ns in graph.namespaces():
-                    both.bind(prefix, ns)
-                put("union.ttl", fmt.turtle(both))
-        # the aggregates the packaged queries read (kg/summary.py), of what they query
-        put("summary.ttl", fmt.turtle(summarize([graph] if result.reasoning is None
-                                                else [graph, result.reasoning.triples])))
-        if result.validation is not None:
-            put("validation.txt", result.validation.text().encode("utf-8"))
-        if html:
-            from .timeline import write_timeline
-            from .viz import write_html
-            write_html(graph, staging.path / "graph.html",
-                       inferred=result.reasoning.triples if result.reasoning is not None else None)
-            names.append("graph.html")
-            write_timeline(graph, staging.path / "timeline.html")
-            names.append("timeline.html")
+        def derived() -> None:
+            """The outputs made from the graph and the reasoning alone: with jobs > 1, made
+            by a second process while this one validates (the same bytes either way)."""
+            if reasoned is not None:
+                put("inferred.ttl", fmt.turtle(reasoned.triples))
+            # the aggregates the packaged queries read (kg/summary.py), of what they query
+            put("summary.ttl", fmt.turtle(summarize([graph] if reasoned is None else [graph, reasoned.triples])))
+            if html:
+                from .timeline import write_timeline
+                from .viz import write_html
+                write_html(graph, staging.path / "graph.html", inferred=reasoned.triples if reasoned else None)
+                write_timeline(graph, staging.path / "timeline.html")
+
+        side = background(derived) if jobs > 1 else None
+        if side is None and jobs > 1:
+            log.debug("no fork here: the derived outputs are written after validation")
+        try:
+            ttl = None
+            if validation:
+                stage("validate")
+                # graph.ttl, written below; the validator's store is loaded from it (a few seconds
+                # at a million triples, against three times that to convert the graph's terms)
+                ttl = fmt.serialize(graph, "turtle")
+                result.validation = validate(graph, store=fmt.store_of(ttl))
+            stage("write")
+            names: list[str] = []
+            for f in formats:
+                names.append(fmt.FORMATS[f])
+                put(fmt.FORMATS[f], ttl if f == "turtle" and ttl is not None else fmt.serialize(graph, f))
+                if f == "jsonld":
+                    names.append(fmt.CONTEXT_FILE)
+                    put(fmt.CONTEXT_FILE, fmt.context_bytes())
+            if reasoned is not None:
+                names.append("inferred.ttl")
+                if union:
+                    both = Graph()
+                    for t in graph:
+                        both.add(t)
+                    for t in reasoned.triples:
+                        both.add(t)
+                    for prefix, ns in graph.namespaces():
+                        both.bind(prefix, ns)
+                    names.append("union.ttl")
+                    put("union.ttl", fmt.turtle(both))
+            names.append("summary.ttl")
+            if result.validation is not None:
+                names.append("validation.txt")
+                put("validation.txt", result.validation.text().encode("utf-8"))
+            if html:
+                names += ["graph.html", "timeline.html"]
+            if side is not None:
+                side.join()
+            else:
+                derived()
+        except BaseException:
+            if side is not None:
+                side.cancel()
+            raise
         staging.publish()
     result.outputs = [out / n for n in names]
     return result
+
+
+class _Background:
+    """A function run in a forked copy of this process (the graph is shared, not sent):
+    `join` waits for it and raises its error here; `cancel` stops it."""
+
+    def __init__(self, fn: Callable[[], None]):
+        import multiprocessing
+        ctx = multiprocessing.get_context("fork")
+        self._recv, send = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_background_main, args=(fn, send, os.getpid()), daemon=True)
+        self._proc.start()
+        send.close()
+        self._done = False
+
+    def join(self) -> None:
+        try:
+            outcome = self._recv.recv()
+        except EOFError:  # it died without a word (killed, out of memory)
+            outcome = ("OutputError", "the process writing inferred.ttl, summary.ttl and graph.html died "
+                                      "(out of memory, or killed); nothing was written; try again with -j 1")
+        self._finish()
+        if outcome is not None:
+            kind, message = outcome
+            raise (OutputError if kind == "OutputError" else KgError)(message)
+
+    def cancel(self) -> None:
+        if not self._done:
+            self._proc.kill()
+            self._finish()
+
+    def _finish(self) -> None:
+        self._proc.join()
+        self._recv.close()
+        self._done = True
+
+
+def _background_main(fn: Callable[[], None], send, parent: int) -> None:
+    _die_with(parent)
+    try:
+        fn()
+        outcome = None
+    except OutputError as exc:
+        outcome = ("OutputError", str(exc))
+    except KgError as exc:
+        outcome = ("KgError", str(exc))
+    except OSError as exc:
+        outcome = ("OutputError", f"{exc.filename or 'an output file'}: cannot write it: {exc.strerror or exc}; "
+                                  f"nothing was written")
+    except BaseException as exc:  # a bug: say what, in the building process
+        log.debug("writing the derived outputs failed", exc_info=True)
+        outcome = ("KgError", f"writing the derived outputs failed ({type(exc).__name__}: {str(exc)[:200]}); "
+                              f"please report this")
+    send.send(outcome)
+    send.close()
+    os._exit(0)  # not the parent's atexit handlers and finalizers
+
+
+def background(fn: Callable[[], None]) -> _Background | None:
+    """`fn` running in a forked process, or None where there is no fork (the caller then
+    runs it itself)."""
+    import multiprocessing
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return _Background(fn)
 
 
 def _check_out(out: Path) -> None:

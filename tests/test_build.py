@@ -510,6 +510,38 @@ def test_shards_extracted_apart_merge_through_the_cache(tmp_path):
         assert (tmp_path / "big" / name).read_bytes() == (tmp_path / "single" / name).read_bytes()
 
 
+def test_the_derived_outputs_written_by_a_second_process_are_the_same(tmp_path):
+    """With jobs > 1, inferred.ttl, summary.ttl, graph.html and timeline.html are written by
+    a forked process while the building one validates: the same files as one process writes."""
+    one = kg.build(["seeds"], out=tmp_path / "one", html=True, jobs=1)
+    two = kg.build(["seeds"], out=tmp_path / "two", html=True, jobs=2)
+    assert [p.name for p in one.outputs] == [p.name for p in two.outputs]
+    assert {"inferred.ttl", "summary.ttl", "graph.html", "timeline.html"} <= {p.name for p in two.outputs}
+    for p in one.outputs:
+        assert p.read_bytes() == (tmp_path / "two" / p.name).read_bytes(), p.name
+
+
+def _broken_html(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+
+
+def _killed_html(*args, **kwargs):
+    os._exit(9)
+
+
+@pytest.mark.parametrize("fault, message", [(_broken_html, "cannot write it: No space left"),
+                                            (_killed_html, "died")])
+def test_a_failing_second_process_is_a_clear_error_and_nothing_is_written(tmp_path, monkeypatch, fault, message):
+    from kg.errors import KgError
+    kg.build(["seeds"], out=tmp_path / "b", html=True, jobs=1)
+    before = {p.name: p.read_bytes() for p in (tmp_path / "b").iterdir() if p.is_file()}
+    from kg import viz
+    monkeypatch.setattr(viz, "write_html", fault)
+    with pytest.raises(KgError, match=message):
+        kg.build(["seeds"], out=tmp_path / "b", html=True, jobs=2)
+    assert {p.name: p.read_bytes() for p in (tmp_path / "b").iterdir() if p.is_file()} == before
+
+
 def _die(path):  # a worker that dies as one killed by the OOM killer would
     os._exit(9)
 
