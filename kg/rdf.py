@@ -241,9 +241,9 @@ class _Interned:
         return t
 
 
-def _adder(graph: Graph):
-    """A function that adds one triple to `graph`, an empty graph on a SimpleMemory store,
-    as `graph.add` would, without its per-term type checks. It fills the store's three
+def adder(graph: Graph):
+    """A function that adds one triple to `graph`, a graph on a SimpleMemory store, as
+    `graph.add` would, without its per-term type checks. It fills the store's three
     indexes itself, in the order SimpleMemory.add does, so the graph iterates the same;
     SimpleMemory.add finds each new key by catching a KeyError, two or three times for a
     typical triple of a large map, which costs more than the adding (tests/test_rdf.py
@@ -306,7 +306,7 @@ def to_graph(resolved: Resolved, *, kb: ReferenceKB | None = None, include_ontol
 def _to_graph(resolved: Resolved, kb: ReferenceKB, include_ontology: bool) -> Graph:
     g = Graph(store=SimpleMemory())  # (no named graphs here: adds and scans about 2x faster than Memory)
     bind_prefixes(g)
-    add = _adder(g)
+    add = adder(g)
 
     if include_ontology:
         for t in _ontology_triples():
@@ -471,18 +471,18 @@ def _to_graph(resolved: Resolved, kb: ReferenceKB, include_ontology: bool) -> Gr
 
 # ---------------------------------------------------------------------------- reading a big graph fast
 
-def _index(graph: Graph) -> dict | None:
-    """The subject index of the in-memory store that holds exactly this graph, if it is
-    one: a SimpleMemory store (kg.rdf.to_graph's; it has no named graphs), or a Memory store
-    with nothing but this graph."""
+def _index(graph: Graph, order: str = "spo") -> dict | None:
+    """The subject index (or with order "pos", the predicate index) of the in-memory store
+    that holds exactly this graph, if it is one: a SimpleMemory store (kg.rdf.to_graph's;
+    it has no named graphs), or a Memory store with nothing but this graph."""
     store = graph.store
     if isinstance(store, SimpleMemory):
-        spo = getattr(store, "_SimpleMemory__spo", None)
+        index = getattr(store, f"_SimpleMemory__{order}", None)
     elif isinstance(store, Memory) and len(store) == len(graph):
-        spo = getattr(store, "_Memory__spo", None)
+        index = getattr(store, f"_Memory__{order}", None)
     else:
-        spo = None
-    return spo if isinstance(spo, dict) else None
+        index = None
+    return index if isinstance(index, dict) else None
 
 
 def triples_of(graph: Graph) -> Iterator[tuple]:
@@ -502,3 +502,13 @@ def size_of(graph: Graph) -> int:
     if spo is None:
         return len(graph)
     return sum(len(objects) for po in spo.values() for objects in po.values())
+
+
+def triples_with(graph: Graph, predicate) -> Iterator[tuple]:
+    """The graph's triples of one predicate, the same as `graph.triples((None, predicate,
+    None))` in another order, read from the store's predicate index when it can be (see
+    triples_of), without rdflib working out each triple's contexts."""
+    pos = _index(graph, "pos")
+    if pos is None:
+        return iter(graph.triples((None, predicate, None)))
+    return ((s, predicate, o) for o, subjects in pos.get(predicate, {}).items() for s in subjects)

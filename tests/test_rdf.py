@@ -80,15 +80,31 @@ def test_adder_fills_the_store_as_graph_add_does():
     from rdflib import URIRef
     from rdflib.plugins.stores.memory import SimpleMemory
 
-    from kg.rdf import _adder
+    from kg.rdf import adder
     a, b = URIRef("urn:a"), URIRef("urn:b")
     triples = [(a, RDFS.label, Literal("A")), (b, RDFS.label, Literal("A")), (a, KG.party, b),
                (a, RDFS.label, Literal("A")), (b, KG.startOffset, Literal(1)), (URIRef("urn:a"), KG.party, a),
                (b, RDFS.label, Literal("A", lang="en")), (b, KG.startOffset, Literal("1"))]
     expected, fast = Graph(store=SimpleMemory()), Graph(store=SimpleMemory())
-    add = _adder(fast)
+    add = adder(fast)
     for t in triples:
         expected.add(t)
         add(t)
     assert _indexes(fast) == _indexes(expected)
     assert list(fast) == list(expected) and len(fast) == 7
+
+
+def test_triples_with_gives_a_predicates_triples_from_any_store():
+    from rdflib import Dataset, URIRef
+    from rdflib.plugins.stores.memory import SimpleMemory
+
+    from kg.rdf import triples_with
+    a, b = URIRef("urn:a"), URIRef("urn:b")
+    triples = [(a, RDFS.label, Literal("A")), (b, RDFS.label, Literal("B")), (a, KG.party, b), (b, KG.party, a)]
+    ds = Dataset()
+    ds.graph(URIRef("urn:other")).add((a, RDFS.label, Literal("elsewhere")))
+    for g in (Graph(), Graph(store=SimpleMemory()), ds.graph(URIRef("urn:g"))):
+        for t in triples:
+            g.add(t)
+        for p in (RDFS.label, KG.party, KG.role):
+            assert sorted(triples_with(g, p)) == sorted(g.triples((None, p, None)))
