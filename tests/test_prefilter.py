@@ -77,3 +77,22 @@ def test_many_words_in_one_pass_say_what_a_search_for_each_says(words, text):
     pre = Prefilter("|".join(words))
     assert (pre._any is not None) == (len(pre._words) > _FEW_WORDS)
     assert pre.may_match(text) == any(w in text for w in words)
+
+
+_MIN = re.compile(r"(?<![\w'])(?!(?i:the|a)\b)(?P<port>[a-z]+(?:[ \t][a-z]+)?|[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)"
+                  r"[ \t]+(?i:ministry)\b")
+_VENUES = r"(?:Air Base|Base|Convention Center|Center|Air)"
+_VENUE = re.compile(rf"(?<![\w-])(?:[A-Z][\w.'&-]*[ \t]+){{1,4}}{_VENUES}(?![\w])")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["ministry", "Ministry", "ministrys", "the", "a", "foreign", "Foreign", "Defense",
+                                 "trade", "Air", "Base", "Osan", "Convention", "Center", "Centers", "-", " ", " ",
+                                 "\t", "'", ".", "x", "ministry ministry"]), max_size=18),
+       st.sampled_from([(_MIN, r"(?i:ministry)\b"), (_VENUE, _VENUES + r"(?![\w])")]))
+def test_matches_found_from_their_ending_are_the_matches(pieces, case):
+    from kg.extract.prefilter import finditer_ending
+    text = "".join(pieces)
+    pattern, ending = case
+    assert [m.span() for m in finditer_ending(pattern, re.compile(ending), text)] == \
+        [m.span() for m in pattern.finditer(text)]

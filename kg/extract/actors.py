@@ -22,13 +22,14 @@ from .. import resources
 from ..model import COUNTRY, ORGANIZATION, PERSON, PLACE, Mention, Sentence, Span
 from ..reference import ReferenceKB, name_variants, slug
 from .prefilter import finditer as scan
-from .prefilter import lower, pretest_like
+from .prefilter import finditer_ending, lower, pretest_like
 from .trie import alternation
 
 DEMONYM = "demonym"
 # "Japan's foreign ministry", "South Korea's Foreign Ministry", "the Foreign Ministry"
 _MINISTRY = re.compile(r"(?<![\w'’])(?!(?i:the|a|an|its|their|his|her|this|that)\b)"
                        r"(?P<port>[a-z]+(?:[ \t][a-z]+)?|[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)[ \t]+(?i:ministry)\b")
+_MINISTRY_END = re.compile(r"(?i:ministry)\b")  # where every _MINISTRY match ends (prefilter.finditer_ending)
 _EMBASSY = re.compile(r"[Ee]mbassy(?:[ \t]+in[ \t]+(?P<city>[A-Z][a-z]+))?")
 _ORG_NEXT = re.compile(r"[ \t]+(?:University|Institute|College|Foundation|Center|Centre|Corporation|Company|Group|"
                       r"Bank|Hospital|School|Academy|Society|Association|Council|Museum|Press)\b")
@@ -360,6 +361,7 @@ def _dateline_regex() -> re.Pattern:
 @dataclass(frozen=True)
 class PlacePatterns:
     venue: re.Pattern
+    venue_end: re.Pattern  # the venue word that ends every match of `venue` (prefilter.finditer_ending)
     district: re.Pattern
 
 
@@ -371,6 +373,7 @@ def place_patterns() -> PlacePatterns:
     cap = r"[A-Z][\w.'&-]*"
     venue = rf"(?<![\w-])(?:{cap}[ \t]+){{1,4}}(?:VENUES)(?![\w])"
     return PlacePatterns(
+        venue_end=re.compile("(?:" + alternation(venues, char=alias_regex) + r")(?![\w])"),
         venue=pretest_like(re.compile(venue.replace("VENUES", alternation(venues, char=alias_regex))),
                            venue.replace("VENUES", "|".join(alias_regex(v) for v in venues))),
         district=re.compile(rf"\bthe[ \t]+(?P<name>{cap}(?:[ \t]{cap})?)[ \t]+(?:{districts})\b"),
@@ -619,7 +622,7 @@ class ActorFinder:
 
         # 2b''. places the reference does not know: venues ("Seoul Air Base"), districts
         # ("the Ginza district"), "in Kananaskis, Canada"
-        for m in scan(self.plp.venue, mtext, at.low):
+        for m in finditer_ending(self.plp.venue, self.plp.venue_end, mtext, back=400):
             self._new_place(at, m.start(), m.end(), None, mentions, claims, add, inner_ok=(PLACE, COUNTRY, ORGANIZATION))
         for m in scan(self.plp.district, mtext, at.low):
             self._new_place(at, m.start("name"), m.end("name"), None, mentions, claims, add, inner_ok=())
@@ -773,7 +776,7 @@ class ActorFinder:
 
     def _owned_bodies(self, at: ArticleText, mentions, claims, add) -> None:
         portfolios = ministry_portfolios()
-        for m in scan(_MINISTRY, at.mtext, at.low):
+        for m in finditer_ending(_MINISTRY, _MINISTRY_END, at.mtext):
             if not claims.free(m.start("port"), m.end()):
                 continue
             port = m.group("port").lower()

@@ -210,3 +210,38 @@ def _need(seq) -> set[str] | None:
     if not cands:
         return None
     return max(cands, key=lambda c: (min(1 if s == DIGIT else len(s) for s in c), -len(c)))
+
+
+# ------------------------------------------------------------------ matches that end with a word
+
+def finditer_ending(pattern: re.Pattern, ending: re.Pattern, text: str, back: int = 200):
+    """`pattern.finditer(text)` for a pattern whose every match ends with a match of
+    `ending` ("ministry" after one or two words) and starts at most `back` characters
+    before that. Such a pattern, scanned from every place in the text, is tried at every
+    word; here it is tried only in the window before each place `ending` matches (a few
+    times an article).
+
+    `ending` must match, from where the pattern's last part begins, what that part would
+    match, and check what follows as the pattern does (a `\b`, a `(?![\w])`): the text is
+    cut right after it, and the match found there is then taken whole from where it starts
+    (it may run on to a later ending: "Justice Ministry Ministry"). The matches are those of
+    a scan for the patterns kg uses this way (tests/test_prefilter.py compares them): the
+    next match after `pos` holds an occurrence `k` of the ending that starts at or after
+    `pos`, and starts within `back` of it, so the window before the first such `k` holds
+    its start."""
+    pos = 0
+    at = 0  # occurrences of the ending are looked for from every place, overlapping
+    while True:
+        k = ending.search(text, at)
+        if k is None:
+            return
+        at = k.start() + 1
+        if k.start() < pos:
+            continue
+        m = pattern.search(text, max(pos, k.start() - back), k.end())
+        if m is None:
+            continue
+        m = pattern.match(text, m.start())  # the whole match from there (it may run on to a later ending)
+        yield m
+        pos = m.end()
+        at = pos if pos > m.start() else k.start() + 1  # (an empty match: go on past k)
