@@ -168,8 +168,9 @@ def find_dates(text: str, published: str | None, *, tns: str | None = None,
     `story_day` is the day the report is about: "the previous day", "earlier in the day".
     `context_year` is a year the paragraph named outright: "May 7" after "March 16, 2023"."""
     low = lower(text)
-    if not prefilter(_MAYBE_DATE).may_match(low) or not _MAYBE_DATE.search(text):
-        return []  # (most sentences: no pattern below can match)
+    if not prefilter(_MAYBE_DATE).may_match(low):
+        return []  # (most sentences: no pattern below can match; the substring tests are
+        # nearly as selective as a search for _MAYBE_DATE, at a fraction of its cost)
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, int, str, re.Match]] = []
     for kind, rx in _PATTERNS:

@@ -91,6 +91,14 @@ def patterns() -> EventPatterns:
     )
 
 
+@lru_cache(maxsize=64)
+def _dates_in(text: str, published: str | None, anchor: str | None, story_day: str | None,
+              context_year: int | None) -> tuple:
+    """find_dates, remembered for a few sentences: a sentence with an event is asked about
+    twice with the same anchors (for the event, then to move the anchors on)."""
+    return tuple(find_dates(text, published, anchor=anchor, story_day=story_day, context_year=context_year))
+
+
 _OFFICE_NOUN = re.compile(r"(?i)^\s+(?:(?:foreign|defen[cs]e|prime|trade|finance|top|senior|vice|deputy|chief)\s+)*"
                           r"(?:ministers?|diplomats?|leaders?|officials?|delegations?|government|president|envoys?|"
                           r"ambassadors?|secretary|premier|counterparts?)\b")
@@ -282,8 +290,7 @@ class EventExtractor:
             new_agreements += ags
             if not ags and agr_by_sentence.get(sent.index):
                 new_agreements += self._passive_agreements(ctx, sent, sm, agr_by_sentence[sent.index])
-            found = find_dates(sent.text, at.published, anchor=ctx.last_day, story_day=ctx.story_day,
-                               context_year=ctx.year_of(sent))
+            found = _dates_in(sent.text, at.published, ctx.last_day, ctx.story_day, ctx.year_of(sent))
             days = [d.value for d in found if d.value and len(d.value) == 10]
             if days:
                 ctx.last_day = days[-1]
@@ -400,8 +407,8 @@ class EventExtractor:
             if t.anaphoric and main:
                 t.spec = main[0].spec
         # dates (not those inside agreement names: "the 1998 joint declaration")
-        dates = [(base + d.start, d) for d in find_dates(at.text[sent.start:sent.end], at.published, anchor=ctx.last_day,
-                                                          story_day=ctx.story_day, context_year=ctx.year_of(sent))
+        dates = [(base + d.start, d) for d in _dates_in(at.text[sent.start:sent.end], at.published, ctx.last_day,
+                                                         ctx.story_day, ctx.year_of(sent))
                  if d.value and not any(a.start <= base + d.start < a.end for a in ags)
                  and not (ctx.dateline and ctx.dateline[2] <= base + d.start < ctx.dateline[3])  # "SEOUL, March 25 --"
                  and not _REFERENCE_TIME.search(text[max(0, d.start - 8):d.start])]
