@@ -143,9 +143,12 @@ def test_alternation_finds_what_the_one_big_regex_finds(aliases, pieces):
     for few in (0, 64):  # one tree-shaped regex of all aliases; one regex per alias
         alt = Alternation(aliases, starts=_ANY_START, few=few)
         assert [(m.start(), m.end()) for m in alt.finditer(text)] == expected
-        # with `more` (tried place by place), as one alternation of both lists
-        assert [(m.start(), m.end()) for m in alt.finditer(text, Alternation(["Kimchi"], starts=_ANY_START))] == \
-            [(m.start(), m.end()) for m in _compile_alternation([*aliases, "Kimchi"]).finditer(text)]
+        # with `more` (tried place by place), as one alternation of all the lists
+        for other in (["Kimchi"], ["Kimchi", "Lees", "U.S. Japan"]):
+            for other_few in (0, 64):
+                more = Alternation(other, starts=_ANY_START, few=other_few)
+                assert [(m.start(), m.end()) for m in alt.finditer(text, more)] == \
+                    [(m.start(), m.end()) for m in _compile_alternation([*aliases, *other]).finditer(text)]
         # from capitals only: each match is the big regex's match at that place, and every
         # match of the big regex that starts with a capital is found
         got = [(m.start(), m.end()) for m in Alternation(aliases, starts=_CAPITAL_START, few=few).finditer(text)]

@@ -14,6 +14,7 @@ not re-read them:
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -121,78 +122,62 @@ class Alternation:
         groups: dict[str, list[str]] = {}
         for a in set(aliases):
             groups.setdefault(a[0].lower(), []).append(a)
-        # a few aliases (one article's names): each alias's own regex, compiled once per
-        # process and tried in the alternation's order; many: one alternation per letter
-        small = sum(len(v) for v in groups.values()) <= few
-
-        def order(a: str):
-            return (-len(a), a)
-
-        def one(members) -> re.Pattern:
-            return re.compile("(?:" + "|".join(form(a) for a in sorted(members, key=order)) + ")" + end, re.I)
-
-        self._by_prefix: dict[str, tuple[re.Pattern, ...]] = {}
-        self._one: re.Pattern | None = None
-        if not small:  # the whole alternation as one tree (by itself; with `more`, per place below)
-            self._one = re.compile(starts.ahead + "(?:" + alternation(set(aliases), char=form, fold=True) + ")" + end,
-                                   re.I)
-        if small:
-            self._by_first = {k: tuple(_alias_regex(form, a, end) for a in sorted(v, key=order))
-                              for k, v in groups.items()}
+        self._one: re.Pattern | None = None  # many aliases: all of them, as one tree
+        self._places: re.Pattern | None = None  # (and, taking nothing, every place one of them matches)
+        self._by_first: dict[str, tuple[re.Pattern, ...]] = {}  # a few: each alias's regex, by first letter
+        if sum(len(v) for v in groups.values()) > few:
+            tree = "(?:" + alternation(set(aliases), char=form, fold=True) + ")" + end
+            self._one = re.compile(starts.ahead + tree, re.I)
+            self._places = re.compile(starts.ahead + f"(?={tree})", re.I)
         else:
-            # many: one alternation per first three letters (with the aliases that do not begin
-            # with three letters and share the first), and one per first character for those
-            by3: dict[str, list[str]] = {}
-            odd: dict[str, list[str]] = {}
-            for k, v in groups.items():
-                for a in v:
-                    if len(a) >= 3 and a[:3].isalpha():
-                        by3.setdefault(a[:3].lower(), []).append(a)
-                    else:
-                        odd.setdefault(k, []).append(a)
-            self._by_prefix = {k: (one(v + odd.get(k[0], [])),) for k, v in by3.items()}
-            self._by_first = {k: (one(v),) for k, v in odd.items()}
-        self._start, self._firsts = starts, "".join(sorted(groups))
-        self._starts = _starts_regex(starts.pattern, self._firsts)
-
-    def _at(self, text: str, p: int) -> tuple[re.Pattern, ...]:
-        """The regexes to try at `p`."""
-        if self._by_prefix:
-            rxs = self._by_prefix.get(text[p:p + 3].lower())
-            if rxs is not None:
-                return rxs
-        return self._by_first.get(text[p].lower(), ())
+            self._by_first = {k: tuple(_alias_regex(form, a, end) for a in sorted(v, key=lambda a: (-len(a), a)))
+                              for k, v in groups.items()}
+        self._starts = _starts_regex(starts.pattern, "".join(sorted(groups)))
 
     def match_at(self, text: str, p: int):
-        for rx in self._at(text, p):
+        """The match at `p` (the longest alias first), or None."""
+        if self._one is not None:
+            return self._one.match(text, p)
+        for rx in self._by_first.get(text[p].lower(), ()):
             m = rx.match(text, p)
             if m is not None:
                 return m
         return None
 
+    def _places_in(self, text: str):
+        """Every place, left to right, where one of the aliases matches."""
+        if self._places is not None:
+            for m in self._places.finditer(text):
+                yield m.start()
+        else:
+            for c in self._starts.finditer(text):
+                if self.match_at(text, c.start()) is not None:
+                    yield c.start()
+
     def finditer(self, text: str, *more: "Alternation"):
         """Matches left to right; with `more` alternations, the longest match of any of them
-        at each place (as one alternation of all their aliases would give)."""
-        if self._one is not None and not more:
-            yield from self._one.finditer(text)
+        at each place (as one alternation of all their aliases would give), tried only at
+        the places where one of them matches."""
+        if not more:
+            if self._one is not None:
+                yield from self._one.finditer(text)
+                return
+            last = 0
+            for c in self._starts.finditer(text):
+                if c.start() >= last:
+                    m = self.match_at(text, c.start())
+                    if m is not None:
+                        last = m.end()
+                        yield m
             return
         last = 0
-        at = self._at
-        starts = self._starts
-        if more:  # the places where an alias of any of them begins
-            firsts = "".join(sorted(set(self._firsts).union(*(o._firsts for o in more))))
-            starts = _starts_regex(self._start.pattern, firsts)
-        for c in starts.finditer(text):
-            p = c.start()
+        alternations = (self, *more)
+        for p in heapq.merge(*(a._places_in(text) for a in alternations)):
             if p < last:
                 continue
             m = None
-            for rx in at(text, p):
-                m = rx.match(text, p)
-                if m is not None:
-                    break
-            for other in more:
-                o = other.match_at(text, p)
+            for a in alternations:
+                o = a.match_at(text, p)
                 if o is not None and (m is None or o.end() > m.end()):
                     m = o
             if m is not None:
