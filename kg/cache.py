@@ -37,18 +37,27 @@ _CLASSES = {cls.__name__: cls for cls in (model.ArticleMeta, model.Article, mode
 
 # ---------------------------------------------------------------------------- codec
 
+_FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES.values()}
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def encode(value):
     """A JSON-ready form of kg's records: a dataclass becomes {"@": name, "v": [fields...]}."""
+    kind = type(value)
+    names = _FIELDS.get(kind)
+    if names is not None:
+        return {"@": kind.__name__, "v": [encode(getattr(value, n)) for n in names]}
+    if kind is tuple or kind is list:
+        return [encode(v) for v in value]
+    if kind in _PLAIN:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        name = type(value).__name__
-        if name not in _CLASSES:
-            raise TypeError(f"cannot cache a {name}")
-        return {"@": name, "v": [encode(getattr(value, f.name)) for f in dataclasses.fields(value)]}
+        raise TypeError(f"cannot cache a {kind.__name__}")
     if isinstance(value, (tuple, list)):
         return [encode(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if isinstance(value, _PLAIN):
         return value
-    raise TypeError(f"cannot cache a {type(value).__name__}")
+    raise TypeError(f"cannot cache a {kind.__name__}")
 
 
 def _tuples(value):
