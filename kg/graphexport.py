@@ -36,6 +36,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from .atomic import write_atomic
 from .errors import InputError, QueryError
+from .rdf import subject_index, triples_of, triples_with, without_gc
 from .terms import KG
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,42 @@ def _python_value(lit: Literal):
 
 # ---------------------------------------------------------------- RDF -> NetworkX
 
+# (terms looked up once: rdflib's DefinedNamespace checks every attribute access)
+_TYPE, _LABEL, _TITLE, _ISSUED = RDF.type, RDFS.label, DCTERMS.title, DCTERMS.issued
+_EVIDENCE, _MENTIONED_IN, _TEXT, _SENTENCE_INDEX, _IN_ARTICLE = (
+    KG.evidence, KG.mentionedIn, KG.text, KG.sentenceIndex, KG.inArticle)
+
+
+def _eq(term, other) -> bool:
+    """`term == other` for an rdflib IRI or blank node `term`, without the Python-level
+    rdflib __eq__ (the same test: same type, same text), which is called for every
+    statement of a large graph."""
+    return type(term) is type(other) and str.__eq__(term, other)
+
+
+class _Reader:
+    """`graph.objects` and `graph.predicate_objects`, read from the graph's in-memory
+    subject index when it has one (kg.rdf.subject_index) instead of through rdflib's
+    pattern matching, which works out each triple's contexts: describing the nodes of
+    10,000 articles takes about two million such look-ups. The same terms in the same
+    order either way."""
+
+    _NONE: dict = {}
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.spo = subject_index(graph)
+
+    def objects(self, s, p) -> Iterable:
+        if self.spo is None:
+            return self.graph.objects(s, p)
+        return self.spo.get(s, self._NONE).get(p, self._NONE).keys()
+
+    def predicate_objects(self, s) -> Iterable[tuple]:
+        if self.spo is None:
+            return self.graph.predicate_objects(s)
+        return ((p, o) for p, objects in self.spo.get(s, self._NONE).items() for o in objects)
+
 def _classify(types: set[str]) -> str:
     for c in CLASS_ORDER:
         if c in types:
@@ -165,7 +202,7 @@ def _classify(types: set[str]) -> str:
 def _property_labels(*graphs: Graph) -> dict[str, str]:
     labels: dict[str, tuple[int, str]] = {}
     for g in graphs:
-        for p, label in g.subject_objects(RDFS.label):
+        for p, _, label in triples_with(g, _LABEL):
             if not isinstance(p, URIRef) or not isinstance(label, Literal):
                 continue
             rank = 0 if label.language in (None, "en") else 1
@@ -214,33 +251,43 @@ def _describe(graph: Graph, nodes: dict[URIRef, str]) -> dict[URIRef, dict]:
         return name
 
     article_info: dict[URIRef, tuple[str, str | None]] = {}
+    read = _Reader(graph)
 
     def article(a: URIRef) -> tuple[str, str | None]:
         if a not in article_info:
-            title = min((str(t) for t in graph.objects(a, DCTERMS.title)), default=None)
-            title = title or min((str(t) for t in graph.objects(a, RDFS.label)), default=None) or local_name(str(a))
-            issued = min((str(t) for t in graph.objects(a, DCTERMS.issued)), default=None)
+            title = min((str(t) for t in read.objects(a, _TITLE)), default=None)
+            title = title or min((str(t) for t in read.objects(a, _LABEL)), default=None) or local_name(str(a))
+            issued = min((str(t) for t in read.objects(a, _ISSUED)), default=None)
             article_info[a] = (title, issued)
         return article_info[a]
 
+    def sentence(o) -> dict | None:
+        """The evidence entry of a supporting sentence, None for one without text."""
+        text = min((str(t) for t in read.objects(o, _TEXT)), default=None)
+        if text is None:
+            return None
+        idx = next((i.toPython() for i in read.objects(o, _SENTENCE_INDEX)), None)
+        art = next(iter(sorted(read.objects(o, _IN_ARTICLE), key=str)), None)
+        title, issued = article(art) if art is not None else ("", None)
+        return {"text": text, "index": idx if isinstance(idx, int) else -1,
+                "article": title, "article_iri": str(art) if art is not None else "", "issued": issued or ""}
+
+    # a sentence is the evidence of several nodes (four on average at 10,000 articles):
+    # its entry is worked out once, and each node gets its own copy
+    sentence_info: dict = {}
     out = {}
     for n, cls in nodes.items():
         literals: dict[str, list] = defaultdict(list)
         evidence, sources = [], []
-        for p, o in graph.predicate_objects(n):
+        for p, o in read.predicate_objects(n):
             if isinstance(o, Literal):
                 literals[attr_key(str(p))].append(_python_value(o))
-            elif p == KG.evidence:
-                text = min((str(t) for t in graph.objects(o, KG.text)), default=None)
-                if text is None:
-                    continue
-                idx = next((i.toPython() for i in graph.objects(o, KG.sentenceIndex)), None)
-                art = next(iter(sorted(graph.objects(o, KG.inArticle), key=str)), None)
-                title, issued = article(art) if art is not None else ("", None)
-                evidence.append({"text": text, "index": idx if isinstance(idx, int) else -1,
-                                 "article": title, "article_iri": str(art) if art is not None else "",
-                                 "issued": issued or ""})
-            elif p == KG.mentionedIn:
+            elif _eq(p, _EVIDENCE):
+                if o not in sentence_info:
+                    sentence_info[o] = sentence(o)
+                if sentence_info[o] is not None:
+                    evidence.append(dict(sentence_info[o]))
+            elif _eq(p, _MENTIONED_IN):
                 sources.append((str(o), article(o)[0]))
         labels = sorted(str(v) for v in literals.pop("label", []))
         data: dict = {"label": labels[0] if labels else _fallback_label(graph, n, cls), "type": cls, "iri": str(n)}
@@ -268,9 +315,10 @@ def _node_types(graph: Graph, extra: Iterable[tuple] | None = None) -> dict[URIR
     """Each node's classes of the ontology, from `graph` and the triples `extra`."""
     kg_ns = str(KG._NS)
     types: dict[URIRef, set[str]] = defaultdict(set)
-    pairs = list(graph.subject_objects(RDF.type))
+    pairs = [(s, o) for s, _, o in triples_with(graph, _TYPE)]
     if extra is not None:
-        pairs.extend((s, o) for s, p, o in extra if p == RDF.type)
+        uri = type(_TYPE)  # (_eq(p, _TYPE) written out: this runs for every inferred triple)
+        pairs.extend((s, o) for s, p, o in extra if type(p) is uri and str.__eq__(p, _TYPE))
     for s, o in pairs:
         if isinstance(s, URIRef) and isinstance(o, URIRef) and str(o).startswith(kg_ns):
             types[s].add(str(o)[len(kg_ns):])
@@ -286,7 +334,7 @@ def _assemble(graph: Graph, nodes: dict[URIRef, str], statements: Iterable[tuple
         G.add_node(str(n), **info[n])
     edges = {}
     for s, p, o, inferred in statements:
-        if s not in nodes or o not in nodes or p == RDF.type or s == o:
+        if s not in nodes or o not in nodes or _eq(p, _TYPE) or _eq(s, o):
             continue
         key = (str(s), str(o), qname(str(p)))
         if key in edges:
@@ -309,6 +357,12 @@ def to_networkx(graph: Graph, *, inferred: Iterable[tuple] | None = None, articl
     edges. With `inferred` (a reasoner's output, e.g. build/inferred.ttl, as a Graph or any
     iterable of triples), its statements are added as edges marked `inferred=True`; without it, reasoned triples are left out.
     `types` narrows the nodes to these classes and their subclasses (see class_closure)."""
+    with without_gc():  # (see kg.rdf.without_gc: it allocates for every node and edge of a large graph)
+        return _to_networkx(graph, inferred, articles, types)
+
+
+def _to_networkx(graph: Graph, inferred: Iterable[tuple] | None, articles: bool,
+                 types: Iterable[str] | None) -> nx.MultiDiGraph:
     wanted = class_closure(types) if types else set(DEFAULT_CLASSES | ({"Article"} if articles else set()))
     if articles and types:
         wanted.add("Article")
@@ -320,13 +374,15 @@ def to_networkx(graph: Graph, *, inferred: Iterable[tuple] | None = None, articl
             nodes[n] = cls
     labels = _property_labels(_ontology(), graph)
 
+    # (only the statements between two nodes, which _assemble keeps; the dict look-ups
+    # first, as isinstance of an rdflib term that is not a URIRef takes a slow path)
     def statements():
-        for s, p, o in graph:
-            if isinstance(o, URIRef):
+        for s, p, o in triples_of(graph):
+            if s in nodes and o in nodes and isinstance(o, URIRef):
                 yield s, p, o, False
         if inferred is not None:
             for s, p, o in inferred:
-                if isinstance(o, URIRef):
+                if s in nodes and o in nodes and isinstance(o, URIRef):
                     yield s, p, o, True
 
     G = _assemble(graph, nodes, statements(), labels)

@@ -512,3 +512,10 @@ def triples_with(graph: Graph, predicate) -> Iterator[tuple]:
     if pos is None:
         return iter(graph.triples((None, predicate, None)))
     return ((s, predicate, o) for o, subjects in pos.get(predicate, {}).items() for s in subjects)
+
+
+def subject_index(graph: Graph) -> dict | None:
+    """The graph's triples as {subject: {predicate: {object: 1}}} (the store's own index:
+    read it, never change it) when its store is an in-memory one that holds just this graph
+    (see triples_of), else None. Its dicts iterate in the order graph.triples gives."""
+    return _index(graph)

@@ -346,6 +346,7 @@ def _coverage_line(G: nx.MultiDiGraph, view: View) -> str:
 
 def render(view: View, *, title: str | None = None) -> str:
     """The page for a view, as a string (deterministic: the same view gives the same text)."""
+    from pyvis.edge import Edge
     from pyvis.network import Network
 
     G = view.graph
@@ -364,8 +365,10 @@ def render(view: View, *, title: str | None = None) -> str:
     for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)):
         inferred = bool(d.get("inferred"))
         # reasoned links start hidden and never pull on the layout: the picture is the same with or without them
-        net.add_edge(u, v, id=f"e{i}", label=d.get("label", k), kgProperty=k, kgInferred=inferred,
-                     hidden=inferred, dashes=inferred, physics=not inferred)
+        # (what net.add_edge appends to a directed network, without its check that both ends are
+        # nodes, a scan of the node list per edge; every edge of G joins two nodes added above)
+        net.edges.append(Edge(u, v, net.directed, id=f"e{i}", label=d.get("label", k), kgProperty=k, kgInferred=inferred,
+                              hidden=inferred, dashes=inferred, physics=not inferred).options)
     net.options = _options(G.number_of_nodes(), physics)
 
     counts: dict[str, int] = {}

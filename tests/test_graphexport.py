@@ -269,3 +269,37 @@ def test_graphml_and_gexf_round_trip_and_are_deterministic(G, tmp_path):
     assert gx.graphml_bytes(G) == gx.graphml_bytes(gx.to_networkx(tiny_graph()))
     assert gx.gexf_bytes(G) == gx.gexf_bytes(gx.to_networkx(tiny_graph()))
     assert b"lastmodifieddate" not in gx.gexf_bytes(G)
+
+
+def _same_networkx(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> bool:
+    return (list(a.nodes(data=True)) == list(b.nodes(data=True)) and a.graph == b.graph
+            and list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True)))
+
+
+def test_the_same_drawing_from_any_store(graph, G):
+    """to_networkx reads an in-memory store's index directly (gx._Reader, kg.rdf.triples_of),
+    and rdflib's pattern matching for any other store: the same nodes, attributes and edges."""
+    from rdflib import Dataset
+    from rdflib.plugins.stores.memory import SimpleMemory
+    simple = Graph(store=SimpleMemory())
+    ds = Dataset()
+    ds.graph(DATA["elsewhere"]).add((KIM, RDFS.label, Literal("not in this graph")))
+    named = ds.graph(DATA["named"])
+    for t in graph:
+        simple.add(t)
+        named.add(t)
+    assert gx._Reader(simple).spo is not None and gx._Reader(named).spo is None
+    inferred = list(reason(graph).inferred)
+    for g in (simple, named):
+        assert _same_networkx(gx.to_networkx(g), G)
+        assert _same_networkx(gx.to_networkx(g, inferred=inferred, articles=True),
+                              gx.to_networkx(graph, inferred=inferred, articles=True))
+
+
+def test_reader_gives_what_rdflib_gives_in_its_order(graph):
+    read = gx._Reader(graph)
+    assert read.spo is not None
+    for s in set(graph.subjects()) | {DATA["nothing"]}:
+        assert list(read.predicate_objects(s)) == list(graph.predicate_objects(s))
+        for p in set(graph.predicates(s)) | {KG.text}:
+            assert list(read.objects(s, p)) == list(graph.objects(s, p))
