@@ -47,7 +47,7 @@ _TRANS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "
 
 def match_text(text: str) -> str:
     """Punctuation folded for matching; same length as `text`."""
-    return text.translate(_TRANS)
+    return text if text.isascii() else text.translate(_TRANS)  # (every character it folds is non-ASCII)
 
 
 def norm_key(text: str) -> str:

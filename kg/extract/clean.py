@@ -21,6 +21,24 @@ class Boilerplate:
     inline: re.Pattern | None
     tail: tuple[re.Pattern, ...]
 
+    @property
+    def any_line(self) -> re.Pattern | None:
+        """One search for "any of `lines` matches" (asked of every line of every article)."""
+        return _any_of(self.lines)
+
+    @property
+    def any_tail(self) -> re.Pattern | None:
+        return _any_of(self.tail)
+
+
+@lru_cache(maxsize=8)
+def _any_of(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
+    """The patterns (all case-insensitive) as one alternation: it finds a match wherever
+    one of them does."""
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.I)
+
 
 @lru_cache(maxsize=1)
 def boilerplate() -> Boilerplate:
@@ -58,6 +76,7 @@ def clean(body: str, *, rules: Boilerplate | None = None) -> str:
         pos += len(raw) + 1
     kept = []  # (start, end) of kept, non-empty lines
     cut_rest = False
+    any_line, any_tail = rules.any_line, rules.any_tail
     for start, end in lines:
         text = "".join(chars[start:end]).strip()
         if cut_rest:
@@ -65,11 +84,11 @@ def clean(body: str, *, rules: Boilerplate | None = None) -> str:
             continue
         if not text:
             continue
-        if any(p.search(text) for p in rules.tail) and start > len(body) // 2:
+        if any_tail is not None and start > len(body) // 2 and any_tail.search(text):
             cut_rest = True
             _mask(chars, start, end)
             continue
-        if not _HAS_LATIN.search(text) or any(p.search(text) for p in rules.lines):
+        if not _HAS_LATIN.search(text) or (any_line is not None and any_line.search(text)):
             _mask(chars, start, end)
             continue
         kept.append((start, end))

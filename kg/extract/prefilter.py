@@ -34,7 +34,8 @@ _FOLD = str.maketrans({"ſ": "s", "ı": "i", "K": "k", "ﬅ": "st", "ﬆ": "st"}
 
 def lower(text: str) -> str:
     """The text as `may_match` wants it."""
-    return text.lower().translate(_FOLD)
+    low = text.lower()
+    return low if low.isascii() else low.translate(_FOLD)  # (every character it folds is non-ASCII)
 
 
 class Prefilter:
