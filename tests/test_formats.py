@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS
 
@@ -198,3 +200,51 @@ def test_turtle_groups_subjects_in_order_with_their_type_first():
     # the type first, then by predicate IRI (http://www.w3.org/...#label before https://w3id.org/...#role)
     assert a_block.index(" a kg:Person") < a_block.index("rdfs:label") < a_block.index("kg:role")
     assert formats.turtle(g) == formats.turtle(Graph().parse(data=text, format="turtle"))
+
+
+_NS = {"ex": "http://example.org/", "kg": "https://w3id.org/skjkg/ontology#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+       "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+_LOCALS = ["a", "Person", "has-part", "1abc", "a.b", "a.", "a/b", "a#b", "", "a:b", "a%20b", "_x", "-x", "a~b", "é",
+           "x_1", "a-"]
+_LEXICAL = ["x", "39", "+5", "-0", "007", "1.0", ".5", "1.", "1e3", "1.5E-3", "true", "false", "1", "abc", "NaN",
+            "2020-01-01", "", 'a"b', "a\\b", "line\nbreak", "tab\there", "cr\r", "bell\x07", "del\x7f", "’quote’", "한국"]
+_DATATYPES = [None, *("http://www.w3.org/2001/XMLSchema#" + d for d in
+                      ("string", "integer", "decimal", "double", "boolean", "date", "gYear")), "http://other.org/dt"]
+
+
+def _iris():
+    return st.one_of(st.builds(lambda ns, loc: URIRef(ns + loc), st.sampled_from(list(_NS.values())),
+                               st.sampled_from(_LOCALS)),
+                     st.sampled_from([URIRef("http://other.org/x"), URIRef("urn:isbn:123"),
+                                      URIRef("https://w3id.org/skjkg/id/person/kim-dae-jung"),
+                                      URIRef("http://example.org/a?b=c&d=e")]))
+
+
+def _objects():
+    literal = st.builds(lambda lex, dt: Literal(lex, datatype=URIRef(dt)) if dt else Literal(lex),
+                        st.sampled_from(_LEXICAL), st.sampled_from(_DATATYPES))
+    tagged = st.builds(lambda lex, lang: Literal(lex, lang=lang), st.sampled_from(_LEXICAL),
+                       st.sampled_from(["en", "ko", "en-gb", "ja-Latn"]))
+    return st.one_of(_iris(), literal, tagged, st.sampled_from([BNode("b0"), BNode("b12")]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.one_of(_iris(), st.sampled_from([BNode("b0"), BNode("b1")])),
+                          st.one_of(_iris(), st.just(URIRef(str(RDF.type)))), _objects()), max_size=12),
+       st.sets(st.sampled_from(sorted(_NS))))
+def test_the_turtle_writer_writes_what_pyoxigraph_writes(triples, names):
+    """formats.TurtleWriter puts graph.ttl together itself; it must give pyoxigraph's bytes."""
+    import pyoxigraph as ox
+
+    from kg.formats import TurtleWriter, _sorted
+    from kg.store import to_oxigraph
+    triples = _sorted(list(dict.fromkeys(triples)))
+    prefixes = {n: _NS[n] for n in sorted(names)}
+    try:
+        expected = ox.serialize([ox.Triple(*map(to_oxigraph, t)) for t in triples], format=ox.RdfFormat.TURTLE,
+                                prefixes=prefixes) or b""
+    except ValueError:  # not an IRI ("...#a#b"): refused as pyoxigraph refuses it
+        with pytest.raises(ValueError):
+            TurtleWriter(prefixes).write(triples)
+        return
+    assert TurtleWriter(prefixes).write(triples) == expected
