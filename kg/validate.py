@@ -111,12 +111,11 @@ def to_store(graph: Graph):
     """The graph in an in-memory pyoxigraph store (for queries that rdflib runs slowly)."""
     import pyoxigraph as ox
 
-    from .store import to_oxigraph
+    from .store import Converter
 
-    memo: dict = {}
+    conv = Converter()
     store = ox.Store()
-    store.bulk_extend(ox.Quad(to_oxigraph(s, memo), to_oxigraph(p, memo), to_oxigraph(o, memo))
-                       for s, p, o in triples_of(graph))
+    store.bulk_extend(ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in triples_of(graph))
     return store
 
 
