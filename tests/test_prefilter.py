@@ -109,3 +109,14 @@ def test_matches_found_from_their_ending_are_the_matches(pieces, case):
     pattern, ending = case
     assert [m.span() for m in finditer_ending(pattern, re.compile(ending), text)] == \
         [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aZ ’‘“”–—‐‑\u00a0ſıKﬅﬆİ.é", max_size=30))
+def test_folding_by_replace_is_folding_by_table(text):
+    """match_text and lower replace the few characters they fold one by one (faster than
+    str.translate); the result is the table's."""
+    from kg.extract.actors import _TRANS, match_text
+    from kg.extract.prefilter import _FOLD
+    assert match_text(text) == text.translate(_TRANS)
+    assert lower(text) == text.lower().translate(_FOLD)

@@ -45,9 +45,19 @@ _TRANS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "
                         "\u00a0": " "})
 
 
+_TRANS_PAIRS = tuple((chr(k), v) for k, v in _TRANS.items())
+
+
 def match_text(text: str) -> str:
-    """Punctuation folded for matching; same length as `text`."""
-    return text if text.isascii() else text.translate(_TRANS)  # (every character it folds is non-ASCII)
+    """Punctuation folded for matching; same length as `text`. (Every character it folds is
+    non-ASCII, and each is replaced by one ASCII character: a replace for each that occurs
+    is ~40x faster than str.translate, which looks every character up in a dict.)"""
+    if text.isascii():
+        return text
+    for char, ascii_char in _TRANS_PAIRS:
+        if char in text:
+            text = text.replace(char, ascii_char)
+    return text
 
 
 def norm_key(text: str) -> str:

@@ -30,12 +30,18 @@ _MAX_STRINGS = 96  # literal alternatives multiplied out at most this far
 _DIGITS = re.compile(r"\d")
 # characters that re.IGNORECASE matches to an ASCII letter but str.lower() does not turn into it
 _FOLD = str.maketrans({"ſ": "s", "ı": "i", "K": "k", "ﬅ": "st", "ﬆ": "st"})
+_FOLD_PAIRS = tuple((chr(k), v) for k, v in _FOLD.items())  # (a replace each: faster than translate)
 
 
 def lower(text: str) -> str:
     """The text as `may_match` wants it."""
     low = text.lower()
-    return low if low.isascii() else low.translate(_FOLD)  # (every character it folds is non-ASCII)
+    if low.isascii():  # (every character _FOLD folds is non-ASCII)
+        return low
+    for char, folded in _FOLD_PAIRS:
+        if char in low:
+            low = low.replace(char, folded)
+    return low
 
 
 class Prefilter:
