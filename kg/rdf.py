@@ -257,29 +257,22 @@ def adder(graph: Graph):
 
     def add(t) -> None:
         s, p, o = t
-        po = spo.get(s)
-        if po is None:
-            po = spo[s] = {}
-        objects = po.get(p)
-        if objects is None:
-            objects = po[p] = {}
-        objects[o] = 1
-        os = pos.get(p)
-        if os is None:
-            os = pos[p] = {}
-        subjects = os.get(o)
-        if subjects is None:
-            subjects = os[o] = {}
-        subjects[s] = 1
-        sp = osp.get(o)
-        if sp is None:
-            sp = osp[o] = {}
-        predicates = sp.get(s)
-        if predicates is None:
-            predicates = sp[s] = {}
-        predicates[p] = 1
+        _nest(spo, s, p, o)
+        _nest(pos, p, o, s)
+        _nest(osp, o, s, p)
 
     return add
+
+
+def _nest(index: dict, a, b, c) -> None:
+    """index[a][b][c] = 1, making the inner dicts as needed."""
+    inner = index.get(a)
+    if inner is None:
+        inner = index[a] = {}
+    leaf = inner.get(b)
+    if leaf is None:
+        leaf = inner[b] = {}
+    leaf[c] = 1
 
 
 @contextmanager

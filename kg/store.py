@@ -203,9 +203,6 @@ class Converter:
             o = self._by_id[id(t)] = to_oxigraph(t, self._by_value)
         return o
 
-    def triple(self, t) -> "ox.Triple":
-        return ox.Triple(self(t[0]), self(t[1]), self(t[2]))
-
 
 def to_rdflib(t):
     """A pyoxigraph term as an rdflib term (xsd:string literals become plain literals)."""

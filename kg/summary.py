@@ -190,18 +190,13 @@ def _summarize(graphs: Iterable) -> Graph:
 
     for art, who in authors.items():
         listed(art, KG.authorList, {n for a in who for n in labels.get(a, ())})
-    by_thing = defaultdict(set)
-    for a, things in signs.items():
-        for t in things:
-            by_thing[t].add(a)
-    for t, who in by_thing.items():
-        listed(t, KG.signatoryList, {n for a in who for n in labels.get(a, ())})
-    by_thing = defaultdict(set)
-    for a, things in parties.items():
-        for t in things:
-            by_thing[t].add(a)
-    for t, who in by_thing.items():
-        listed(t, KG.partyList, {n for a in who for n in labels.get(a, ())})
+    for actor_things, prop in ((signs, KG.signatoryList), (parties, KG.partyList)):
+        by_thing = defaultdict(set)
+        for a, things in actor_things.items():
+            for t in things:
+                by_thing[t].add(a)
+        for t, who in by_thing.items():
+            listed(t, prop, {n for a in who for n in labels.get(a, ())})
     for a, rs in roles.items():
         listed(a, KG.roleList, rs)
     log.info("summary: %d actor pairs, %d actors, %d articles, %d triples",

